@@ -1,0 +1,4 @@
+namespace Pipeline.Contracts;
+
+/// <summary>Asks the orchestrator to cancel a run.</summary>
+public sealed record CancelRun(Guid RunId);

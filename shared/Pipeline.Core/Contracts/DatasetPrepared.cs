@@ -1,0 +1,13 @@
+namespace Pipeline.Contracts;
+
+/// <summary>The dataset is sharded; <paramref name="ManifestKey"/> names its manifest in the object store.</summary>
+public sealed record DatasetPrepared(
+    Guid RunId,
+    string ManifestKey,
+    string Fingerprint,
+    int Classes,
+    int TrainImages,
+    int ValidationImages,
+    int TestImages,
+    int Quarantined,
+    bool FromCache);

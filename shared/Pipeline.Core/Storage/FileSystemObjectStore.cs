@@ -1,0 +1,94 @@
+using System.Runtime.CompilerServices;
+
+namespace Pipeline.Storage;
+
+/// <summary>The embedded-mode store: one file per object under a root folder.</summary>
+public sealed class FileSystemObjectStore : IObjectStore
+{
+    private const string TempSuffix = ".partial";
+    private readonly string _root;
+
+    public FileSystemObjectStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        Directory.CreateDirectory(_root);
+    }
+
+    public string Root => _root;
+
+    public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Write beside the target, then rename: a crash leaves a stray temp file, never a torn object.
+        var temp = $"{path}.{Guid.NewGuid():N}{TempSuffix}";
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        try
+        {
+            return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ObjectNotFoundException(key);
+        }
+    }
+
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult(File.Exists(PathOf(key)));
+
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // A prefix need not end at a folder boundary ("runs/ab" matches "runs/abc/x"), so list from its folder.
+        var folder = prefix.Contains('/') ? prefix[..prefix.LastIndexOf('/')] : "";
+        var start = folder.Length == 0 ? _root : PathOf(folder);
+        if (!Directory.Exists(start))
+            yield break;
+        var keys = Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories)
+            .Where(path => !path.EndsWith(TempSuffix, StringComparison.Ordinal))
+            .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return key;
+        }
+        await Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    public string? LocalPath(string key) => PathOf(key);
+
+    private string PathOf(string key)
+    {
+        ObjectKey.Validate(key);
+        var path = Path.GetFullPath(Path.Combine(_root, key));
+        // Validation already forbids '..'; this guards against anything the rules missed (e.g. symlinked roots).
+        if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"Invalid object key '{key}': it resolves outside the store.", nameof(key));
+        return path;
+    }
+}

@@ -1,0 +1,31 @@
+namespace Pipeline.Storage;
+
+/// <summary>
+/// A flat key/value store for blobs (shards, manifests, checkpoints, reports). The file-system store
+/// serves embedded mode; an S3 store serves distributed mode. Keys use '/' and are validated by <see cref="ObjectKey"/>.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>Stores <paramref name="content"/> under <paramref name="key"/>, replacing any object atomically:
+    /// readers see the old object or the new one, never a partial one.</summary>
+    Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default);
+
+    /// <exception cref="ObjectNotFoundException">No object has that key.</exception>
+    Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default);
+
+    Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Keys that start with <paramref name="prefix"/>, in ordinal order.</summary>
+    IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes an object; removing a missing object is not an error.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Where the object lives on this machine's disk, for stores that have one (to show a user a path).</summary>
+    string? LocalPath(string key);
+}
+
+public sealed class ObjectNotFoundException(string key) : Exception($"No object with key '{key}' in the store.")
+{
+    public string Key { get; } = key;
+}
