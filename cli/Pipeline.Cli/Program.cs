@@ -1,1 +1,3 @@
-Console.WriteLine("pipeline");
+using Pipeline.Cli.Commands;
+
+return await PipelineCommand.Create().Parse(args).InvokeAsync(new() { ProcessTerminationTimeout = null });

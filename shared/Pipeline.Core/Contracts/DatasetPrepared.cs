@@ -10,4 +10,5 @@ public sealed record DatasetPrepared(
     int ValidationImages,
     int TestImages,
     int Quarantined,
-    bool FromCache);
+    bool FromCache,
+    IReadOnlyDictionary<string, string> Versions);

@@ -7,4 +7,5 @@ public sealed record ModelTrained(
     string ModelKey,
     string HistoryKey,
     int BestEpoch,
-    double BestValidationAccuracy);
+    double BestValidationAccuracy,
+    IReadOnlyDictionary<string, string> Versions);

@@ -1,0 +1,73 @@
+using System.Globalization;
+using Pipeline.Contracts;
+using Pipeline.Runs;
+
+namespace Pipeline.Cli.Embedded;
+
+/// <summary>Human-readable progress on stderr: a preprocessing bar, one line per epoch, stage times.</summary>
+public sealed class ProgressRenderer(TextWriter output)
+{
+    private const int BarWidth = 30;
+    private readonly bool _interactive = !Console.IsErrorRedirected;
+    private int _lastPercent = -1;
+
+    public void Started(Guid runId, RunSpec spec) =>
+        Line($"run {runId:N}: {spec.Backbone} ({spec.Mode.ToString().ToLowerInvariant()}), {spec.Epochs} epochs, batch {spec.BatchSize}, lr {F(spec.LearningRate, "G3")}, split {spec.Split}, data {spec.DataDir}");
+
+    public void Preprocessing(PreprocessingProgressed p)
+    {
+        var percent = p.Total == 0 ? 100 : p.Processed * 100 / p.Total;
+        // On a terminal redraw one bar; in a log file write a line every 10%.
+        if (_interactive)
+        {
+            var filled = percent * BarWidth / 100;
+            output.Write($"\rpreprocessing [{new string('#', filled)}{new string('.', BarWidth - filled)}] {p.Processed}/{p.Total} images");
+            if (p.Processed == p.Total)
+                output.WriteLine();
+        }
+        else if (percent / 10 != _lastPercent / 10)
+        {
+            Line($"preprocessing {p.Processed}/{p.Total} images ({percent}%)");
+        }
+        _lastPercent = percent;
+    }
+
+    public void Prepared(DatasetPrepared d, double seconds)
+    {
+        if (_interactive && _lastPercent is >= 0 and < 100)
+            output.WriteLine();
+        var source = d.FromCache ? "from cache" : $"in {F(seconds, "F1")} s";
+        Line($"dataset ready {source}: {d.Classes} classes, train {d.TrainImages} / val {d.ValidationImages} / test {d.TestImages} images, {d.Quarantined} quarantined");
+    }
+
+    public void Epoch(EpochCompleted e) =>
+        Line($"epoch {e.Epoch}/{e.Epochs}  loss {F(e.TrainLoss, "F4")}  acc {F(e.TrainAccuracy * 100, "F1")}%  " +
+             $"val_loss {F(e.ValidationLoss, "F4")}  val_acc {F(e.ValidationAccuracy * 100, "F1")}%  {F(e.ImagesPerSecond, "F1")} img/s  {F(e.Duration.TotalSeconds, "F1")} s");
+
+    public void Trained(ModelTrained t, double seconds) =>
+        Line($"training done in {F(seconds, "F1")} s: best epoch {t.BestEpoch} (val_acc {F(t.BestValidationAccuracy * 100, "F1")}%)");
+
+    public void Cancelling() => Line("cancelling (Ctrl+C again to abort at once)...");
+
+    public void Finished(RunOutcome outcome)
+    {
+        var times = string.Join(", ", outcome.StageSeconds.Select(kv => $"{kv.Key} {F(kv.Value, "F1")} s"));
+        switch (outcome.State)
+        {
+            case RunState.Completed:
+                Line($"test accuracy {F(outcome.TestAccuracy.GetValueOrDefault() * 100, "F2")}%  ({times})");
+                Line($"report: {Path.Combine(outcome.ReportDir ?? "", "report.html")}");
+                break;
+            case RunState.Cancelled:
+                Line($"run {outcome.RunId:N} cancelled");
+                break;
+            default:
+                Line($"run {outcome.RunId:N} failed: {outcome.Error}");
+                break;
+        }
+    }
+
+    private void Line(string text) => output.WriteLine(text);
+
+    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}

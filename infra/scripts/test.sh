@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test: installs what they need, builds, runs unit, model and end-to-end tests.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+bash infra/scripts/install-deps.sh
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Pipeline.sln --nologo 2>&1 | tee "$log" || status=$?
+# One closing line over all test projects, e.g. "Total: 57 passed, 0 failed, 1 skipped".
+awk '/^(Passed|Failed)! +- Failed:/ { gsub(",", ""); f += $4; p += $6; s += $8 }
+     END { if (p + f + s > 0) printf "Total: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit $status
