@@ -12,5 +12,3 @@ var app = builder.Build();
 app.UsePipelineApi();
 app.MapRunsApi();
 app.Run();
-
-public partial class Program;

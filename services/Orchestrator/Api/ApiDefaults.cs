@@ -1,18 +1,33 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Routing;
+
 namespace Pipeline.Orchestrator.Api;
 
 public static class ApiDefaults
 {
-    /// <summary>problem+json for every error (bad JSON included), and the pipeline's JSON dialect.</summary>
+    /// <summary>problem+json for every error, a malformed body included, and the pipeline's JSON dialect.</summary>
     public static IHostApplicationBuilder AddPipelineApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        // Bad bodies throw in every environment, so one handler turns them into the same 400 problem.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Title = "Bad request";
+                context.ProblemDetails.Detail = bad.InnerException?.Message ?? bad.Message;
+            }
+        });
         builder.Services.ConfigureHttpJsonOptions(options => PipelineJson.Configure(options.SerializerOptions));
         return builder;
     }
 
     public static WebApplication UsePipelineApi(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.MapHealthChecks("/health");
         return app;
