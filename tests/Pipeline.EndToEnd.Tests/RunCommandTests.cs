@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Pipeline.EndToEnd.Tests;
+
+[Collection(EndToEndCollection.Name)]
+public sealed class RunCommandTests(FashionMnistFixture data)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(15);
+
+    [Fact]
+    public async Task A_run_trains_evaluates_and_reports()
+    {
+        var store = data.NewStore();
+
+        var result = await PipelineCli.RunAsync(Timeout, "run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "2",
+            "--store", store, "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        Assert.Equal(1, json.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal("Completed", json.GetProperty("state").GetString());
+        var accuracy = json.GetProperty("testAccuracy").GetDouble();
+        Assert.True(accuracy > 0.35, $"test accuracy {accuracy} is not clearly above chance (0.1). {result}");
+        Assert.Contains("epoch 2/2", result.Stderr);
+
+        var reportDir = json.GetProperty("reportDir").GetString()!;
+        Assert.True(Path.IsPathRooted(reportDir));
+        foreach (var file in new[] { "metrics.json", "curves.png", "confusion.png", "report.html" })
+            Assert.True(new FileInfo(Path.Combine(reportDir, file)) is { Exists: true, Length: > 100 }, $"{file} missing in {reportDir}");
+
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(reportDir, "metrics.json")));
+        var m = metrics.RootElement;
+        Assert.Equal(accuracy, m.GetProperty("accuracy").GetDouble(), 6);
+        var classes = m.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToList();
+        Assert.Equal(10, classes.Count);
+        Assert.Equal(classes.Order(StringComparer.Ordinal), classes);
+        Assert.Contains("t-shirt_top", classes);
+        var matrix = m.GetProperty("confusionMatrix").EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+        Assert.Equal(10, matrix.Length);
+        var perClass = m.GetProperty("perClass").EnumerateArray().ToList();
+        Assert.Equal(10, perClass.Count);
+        foreach (var (row, entry) in matrix.Zip(perClass))
+        {
+            Assert.Equal(row.Sum(), entry.GetProperty("support").GetInt32());
+            foreach (var field in new[] { "precision", "recall", "f1" })
+                Assert.InRange(entry.GetProperty(field).GetDouble(), 0, 1);
+        }
+        var correct = matrix.Select((row, i) => row[i]).Sum();
+        Assert.Equal(accuracy, (double)correct / matrix.Sum(r => r.Sum()), 6);
+
+        var runDir = Path.GetDirectoryName(reportDir)!;
+        using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "run.json")));
+        Assert.Equal("mlnet-resnet18", run.RootElement.GetProperty("spec").GetProperty("backbone").GetString());
+        Assert.False(string.IsNullOrEmpty(run.RootElement.GetProperty("datasetFingerprint").GetString()));
+
+        // Same data, same options: the second run reuses the prepared shards.
+        var again = await PipelineCli.RunAsync(Timeout, "run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "1", "--store", store);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("dataset ready from cache", again.Stderr);
+        Assert.Contains("report.html", again.Stderr);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_cancels_the_run_cleanly()
+    {
+        using var process = PipelineCli.Start("run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "50", "--store", data.NewStore(), "--json");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = new System.Text.StringBuilder();
+        var trainingStarted = new TaskCompletionSource();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+                stderr.AppendLine(e.Data);
+            if (e.Data?.StartsWith("epoch 1/", StringComparison.Ordinal) == true)
+                trainingStarted.TrySetResult();
+        };
+        process.BeginErrorReadLine();
+
+        await trainingStarted.Task.WaitAsync(Timeout);
+        Process.Start("kill", ["-INT", process.Id.ToString()]).WaitForExit();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(process.ExitCode == 130, $"exit code {process.ExitCode}\n{stderr}");
+        using var json = JsonDocument.Parse(await stdout);
+        Assert.Equal("Cancelled", json.RootElement.GetProperty("state").GetString());
+    }
+
+    [Theory]
+    [InlineData("missing-folder", "mlnet-resnet18", "does not exist")]
+    [InlineData("data", "vgg16", "Unknown backbone 'vgg16'. Known backbones: resnet50, mlnet-resnet18")]
+    [InlineData("data", "resnet50", "--weights")]
+    public async Task Bad_options_fail_before_any_work_with_a_json_error(string folder, string backbone, string expected)
+    {
+        var dataDir = folder == "data" ? data.DataDir : Path.Combine(data.Root, folder);
+
+        var result = await PipelineCli.RunAsync(Timeout, "run", dataDir, "--backbone", backbone, "--store", data.NewStore(), "--json");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var json = result.Json();
+        Assert.Equal("Failed", json.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("runId").ValueKind);
+        Assert.Contains(expected, json.GetProperty("error").GetString());
+        if (backbone == "resnet50")
+            Assert.Contains("mlnet-resnet18", json.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("one-class", "two classes")]
+    [InlineData("no-images", "no readable images")]
+    public async Task Unusable_datasets_fail_the_run_with_a_clear_error(string kind, string expected)
+    {
+        var dataDir = Path.Combine(data.Root, kind + Guid.NewGuid().ToString("N"));
+        if (kind == "one-class")
+            CopyClass("trouser", Path.Combine(dataDir, "trouser"));
+        else
+            foreach (var name in new[] { "cats", "dogs" })
+            {
+                Directory.CreateDirectory(Path.Combine(dataDir, name));
+                for (var i = 0; i < 6; i++)
+                    File.WriteAllText(Path.Combine(dataDir, name, $"{i}.jpg"), "not really a JPEG");
+            }
+
+        var result = await PipelineCli.RunAsync(Timeout, "run", dataDir, "--backbone", "mlnet-resnet18", "--store", data.NewStore(), "--json");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var json = result.Json();
+        Assert.Equal("Failed", json.GetProperty("state").GetString());
+        Assert.NotEqual(JsonValueKind.Null, json.GetProperty("runId").ValueKind);
+        Assert.Contains(expected, json.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Help_explains_every_option()
+    {
+        var result = await PipelineCli.RunAsync(Timeout, "run", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var option in new[] { "--backbone", "--weights", "--mode", "--epochs", "--batch-size", "--lr", "--seed", "--threads", "--split", "--store", "--json" })
+            Assert.Contains(option, result.Stdout);
+    }
+
+    private void CopyClass(string name, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(Path.Combine(data.DataDir, name)))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+    }
+}
