@@ -6,7 +6,8 @@ namespace Pipeline.Evaluator.Evaluation;
 /// <summary>Heat map of the confusion matrix: rows are true classes (first class on top), columns predicted, counts in the cells.</summary>
 internal static class ConfusionMatrixPlot
 {
-    private const int CellPixels = 56;
+    private const int CellPixelsWithCounts = 56;
+    private const int CellPixelsWithoutCounts = 24;
     private const int MinimumPlotPixels = 320;
     private const int MarginPixels = 240;
 
@@ -27,17 +28,21 @@ internal static class ConfusionMatrixPlot
                 counts[row, column] = confusion[row][column];
 
         var plot = PlotImage.NewPlot();
+        var maxCount = Math.Max(1, confusion.Max(row => row.Max()));
         var heatmap = plot.Add.Heatmap(counts);
-        // Zero is white and the largest count darkest, as readers of confusion matrices expect.
+        // Zero is white and the largest count darkest, as readers of confusion matrices expect; anchoring the
+        // scale at zero also keeps a matrix of equal counts (e.g. one class) from rendering as a blank.
         heatmap.Colormap = new ReversedColormap(new ScottPlot.Colormaps.Blues());
+        heatmap.ManualRange = new ScottPlot.Range(0, maxCount);
         // Row 0 is drawn on top, so cell (row, column) is centred on (column, n - 1 - row).
         heatmap.Rectangle = new CoordinateRect(-0.5, n - 0.5, -0.5, n - 0.5);
         var colorBar = plot.Add.ColorBar(heatmap);
         colorBar.Label = "count";
         colorBar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
-        if (n <= MaxClassesWithCounts)
-            AddCounts(plot, confusion, heatmap.DataRange.Max);
+        var showCounts = n <= MaxClassesWithCounts;
+        if (showCounts)
+            AddCounts(plot, confusion, maxCount);
 
         var labels = classes.Select(Shorten).ToArray();
         var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
@@ -51,8 +56,10 @@ internal static class ConfusionMatrixPlot
         plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
         plot.HideGrid();
 
-        var side = Math.Max(n * CellPixels, MinimumPlotPixels) + MarginPixels;
-        return PlotImage.ToPng(plot, side + CellPixels * 2, side);
+        var cellPixels = showCounts ? CellPixelsWithCounts : CellPixelsWithoutCounts;
+        var side = Math.Max(n * cellPixels, MinimumPlotPixels) + MarginPixels;
+        // The extra width is for the colour bar, so that the cells stay square.
+        return PlotImage.ToPng(plot, side + CellPixelsWithCounts * 2, side);
     }
 
     private static void AddCounts(Plot plot, int[][] confusion, double maxCount)
