@@ -30,8 +30,8 @@ internal static class ConfusionMatrixPlot
         var plot = PlotImage.NewPlot();
         var maxCount = Math.Max(1, confusion.Max(row => row.Max()));
         var heatmap = plot.Add.Heatmap(counts);
-        // Zero is white and the largest count darkest, as readers of confusion matrices expect; anchoring the
-        // scale at zero also keeps a matrix of equal counts (e.g. one class) from rendering as a blank.
+        // Zero is white and the largest count darkest, as readers of confusion matrices expect; the scale starts
+        // at zero rather than at the smallest count so that a shade always means the same count.
         heatmap.Colormap = new ReversedColormap(new ScottPlot.Colormaps.Blues());
         heatmap.ManualRange = new ScottPlot.Range(0, maxCount);
         // Row 0 is drawn on top, so cell (row, column) is centred on (column, n - 1 - row).
