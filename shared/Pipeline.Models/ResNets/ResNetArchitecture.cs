@@ -10,7 +10,6 @@ public enum ResNetBlockKind
 public sealed record ResNetArchitecture(ResNetBlockKind Block, IReadOnlyList<int> Layers)
 {
     public static readonly ResNetArchitecture ResNet18 = new(ResNetBlockKind.Basic, [2, 2, 2, 2]);
-    public static readonly ResNetArchitecture ResNet34 = new(ResNetBlockKind.Basic, [3, 4, 6, 3]);
     public static readonly ResNetArchitecture ResNet50 = new(ResNetBlockKind.Bottleneck, [3, 4, 6, 3]);
 
     /// <summary>The ImageNet ResNet that ML.NET ships as ONNX: layer4 has three blocks, unlike torchvision's resnet18.</summary>
