@@ -1,6 +1,5 @@
 using Pipeline.Contracts;
 using Pipeline.Datasets;
-using Pipeline.Models.Backbones;
 using Pipeline.Models.Classification;
 using Pipeline.Runs;
 using Pipeline.Storage;
@@ -11,7 +10,7 @@ using SixLabors.ImageSharp.Processing;
 namespace Pipeline.Evaluator.Evaluation;
 
 /// <summary>Scores a trained model on the test split and writes the report. A finished report is reused, not redone.</summary>
-public sealed class TrialEvaluator(IObjectStore store, BackboneRegistry backbones, ReportWriter reports)
+public sealed class TrialEvaluator(IObjectStore store, ReportWriter reports)
 {
     private const int GallerySize = 24;
     private const int ThumbnailSize = 96;
@@ -31,7 +30,7 @@ public sealed class TrialEvaluator(IObjectStore store, BackboneRegistry backbone
         var test = await SplitImages.LoadAsync(store, manifest, DatasetSplits.Test, cancellationToken);
         Predictions predictions;
         await using (var model = await store.OpenReadAsync(command.ModelKey, cancellationToken))
-        using (var classifier = ImageClassifier.Load(model, backbones))
+        using (var classifier = ImageClassifier.Load(model))
             predictions = classifier.Predict(test, command.Spec.BatchSize, cancellationToken);
 
         var metrics = ClassificationMetrics.Compute(manifest.Classes, test.Labels, predictions.Labels,
