@@ -54,8 +54,9 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
 
         logger.LogInformation("Preparing {Images} images in {Classes} classes from {Root} as dataset {Fingerprint}", scan.Images.Count, scan.Classes.Count, scan.Root, fingerprint);
         var stopwatch = Stopwatch.StartNew();
-        using var pixels = PixelSpill.Create(_options.WorkDirectory, new SafeImageLoader(_options).PixelBytes, fingerprint);
-        var problems = await DecodeAllAsync(scan, pixels, progress, cancellationToken);
+        var loader = new SafeImageLoader(_options);
+        using var pixels = PixelSpill.Create(_options.WorkDirectory, loader.PixelBytes, fingerprint);
+        var problems = await DecodeAllAsync(scan, loader, pixels, progress, cancellationToken);
         var decodeSeconds = stopwatch.Elapsed.TotalSeconds;
 
         var quarantine = scan.Images.Select((image, i) => (image, problem: problems[i]))
@@ -116,9 +117,8 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
     }
 
     /// <summary>Decodes every candidate image on all cores into its slot of the spill file; returns each image's problem (null = usable).</summary>
-    private Task<string?[]> DecodeAllAsync(ImageFolderScan scan, PixelSpill pixels, IProgress<PreprocessingProgress>? progress, CancellationToken cancellationToken)
+    private Task<string?[]> DecodeAllAsync(ImageFolderScan scan, SafeImageLoader loader, PixelSpill pixels, IProgress<PreprocessingProgress>? progress, CancellationToken cancellationToken)
     {
-        var loader = new SafeImageLoader(_options);
         var total = scan.Images.Count;
         var problems = new string?[total];
         var processed = 0;

@@ -19,6 +19,13 @@ internal static class TestImages
         return Save(image, path, encoder);
     }
 
+    /// <summary>
+    /// A 16x12 CMYK JPEG of solid rgb(0,200,0), made with ImageMagick 6
+    /// (<c>convert -size 16x12 xc:'rgb(0,200,0)' -colorspace CMYK -quality 95</c>): ImageSharp 2 cannot encode CMYK.
+    /// </summary>
+    public static readonly byte[] CmykJpeg = Convert.FromBase64String(
+        "/9j/7gAOQWRvYmUAZAAAAAAC/9sAQwACAQEBAQECAQEBAgICAgIEAwICAgIFBAQDBAYFBgYGBQYGBgcJCAYHCQcGBggLCAkKCgoKCgYICwwLCgwJCgoK/9sAQwECAgICAgIFAwMFCgcGBwoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoK/8AAFAgADAAQBAERAAIRAQMRAQQRAP/EABYAAQEBAAAAAAAAAAAAAAAAAAAHCf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/xAAVAQEBAAAAAAAAAAAAAAAAAAAACf/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAOBAEAAhEDEQQAAD8AkaqC1jSAAAAB/9k=");
+
     /// <summary>A 16-bit-per-channel PNG.</summary>
     public static string Solid16BitPng(string path, int width, int height, Rgb48 colour) =>
         Solid(path, width, height, colour, new PngEncoder { BitDepth = PngBitDepth.Bit16, ColorType = PngColorType.Rgb });
