@@ -1,0 +1,340 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Datasets;
+using Pipeline.Preprocessor.Preprocessing;
+using Pipeline.Runs;
+using Pipeline.Storage;
+using Pipeline.Tests.Storage;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Pipeline.Tests.Preprocessing;
+
+public sealed class DatasetPreparerTests : IDisposable
+{
+    private const int Size = 224;
+    private readonly TempDirectory _temp = new();
+    private readonly RecordingStore _store;
+    private readonly string _data;
+
+    /// <summary>Expected colour of every usable image of the mixed dataset, with the tolerance its encoding allows.</summary>
+    private readonly Dictionary<string, (Rgb24 Colour, int Tolerance)> _expected = new();
+
+    public DatasetPreparerTests()
+    {
+        _store = new RecordingStore(new FileSystemObjectStore(_temp.Combine("store")));
+        _data = _temp.Combine("data");
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private DatasetPreparer Preparer(PreprocessingOptions? options = null) =>
+        new(_store, NullLogger<DatasetPreparer>.Instance, options ?? new PreprocessingOptions { WorkDirectory = _temp.Combine("work") });
+
+    private RunSpec Spec(int seed = 42) => new() { DataDir = _data, Seed = seed };
+
+    private string Expect(string relative, Rgb24 colour, int tolerance)
+    {
+        _expected[relative] = (colour, tolerance);
+        return Path.Combine(_data, relative);
+    }
+
+    /// <summary>Three classes in every pixel mode and format at hand, plus the files that must be skipped or quarantined.</summary>
+    private void WriteMixedDataset()
+    {
+        var sizes = new[] { (300, 200), (200, 300), (224, 224), (50, 40), (1000, 10) };
+        for (var i = 0; i < sizes.Length; i++)
+            TestImages.Solid(Expect($"apple/red{i}.png", TestImages.Red, 1), sizes[i].Item1, sizes[i].Item2, TestImages.Red);
+        TestImages.Solid(Expect("apple/deep/er/red-nested.png", TestImages.Red, 1), 64, 64, TestImages.Red);
+        TestImages.Solid(Path.Combine(_data, "apple/.hidden.png"), 8, 8, TestImages.Red);
+        TestImages.Solid(Path.Combine(_data, "apple/.thumbnails/t.png"), 8, 8, TestImages.Red);
+        TestImages.Bytes(Path.Combine(_data, "apple/notes.txt"), "picked in autumn"u8.ToArray());
+
+        TestImages.Solid(Expect("banana/grey.png", new Rgb24(128, 128, 128), 1), 120, 80, new L8(128));
+        TestImages.Solid(Expect("banana/alpha.png", new Rgb24(255, 255, 0), 1), 90, 90, new Rgba32(255, 255, 0, 100));
+        TestImages.Solid16BitPng(Expect("banana/deep-colour.png", new Rgb24(0, 0, 255), 1), 70, 50, new Rgb48(0, 0, ushort.MaxValue));
+        TestImages.Bytes(Expect("banana/cmyk.jpg", new Rgb24(0, 200, 0), 12), TestImages.CmykJpeg);
+        TestImages.Solid(Expect("banana/paletted.gif", new Rgb24(255, 255, 0), 1), 33, 77, new Rgb24(255, 255, 0));
+        TestImages.Solid(Expect("banana/bitmap.BMP", new Rgb24(10, 20, 30), 1), 40, 40, new Rgb24(10, 20, 30));
+        WriteRotatedJpeg(Path.Combine(_data, "banana/rotated.jpg"));
+        var valid = TestImages.Solid(Path.Combine(_data, "banana/truncated.png"), 50, 50, TestImages.Red);
+        File.WriteAllBytes(valid, File.ReadAllBytes(valid)[..60]);
+        TestImages.Bytes(Path.Combine(_data, "banana/empty.png"), []);
+        TestImages.Bytes(Path.Combine(_data, "banana/actually-text.jpg"), "this is not a picture"u8.ToArray());
+
+        for (var i = 0; i < 5; i++)
+            TestImages.Solid(Expect($"cherry/c{i}.jpg", new Rgb24(150, 0, 30), 12), 100 + 50 * i, 150, new Rgb24(150, 0, 30));
+
+        TestImages.Bytes(Path.Combine(_data, "README.txt"), "about this data"u8.ToArray());
+        TestImages.Bytes(Path.Combine(_data, ".DS_Store"), [0, 0, 0, 1]);
+    }
+
+    /// <summary>
+    /// Stored landscape (left red, right blue) with EXIF orientation 6, which viewers show rotated 90 degrees clockwise:
+    /// upright it is portrait with red on top.
+    /// </summary>
+    private static void WriteRotatedJpeg(string path)
+    {
+        using var image = TestImages.Halves(300, 100, TestImages.Red, TestImages.Blue);
+        image.Metadata.ExifProfile = new ExifProfile();
+        image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+        TestImages.Save(image, path, new JpegEncoder { Quality = 95 });
+    }
+
+    private void WriteSolidClass(string name, int count, Rgb24 colour)
+    {
+        for (var i = 0; i < count; i++)
+            TestImages.Solid(Path.Combine(_data, name, $"{i}.png"), 32, 32, colour);
+    }
+
+    [Fact]
+    public async Task A_mixed_folder_is_prepared_with_bad_files_quarantined_and_pixels_in_canonical_RGB()
+    {
+        WriteMixedDataset();
+        var progress = new RecordingProgress();
+
+        var prepared = await Preparer(new PreprocessingOptions { WorkDirectory = _temp.Combine("work"), ImagesPerShard = 4 }).PrepareAsync(Spec(), progress);
+        var manifest = prepared.Manifest;
+
+        Assert.False(prepared.FromCache);
+        Assert.Equal(ObjectKeys.Manifest(manifest.Fingerprint), prepared.ManifestKey);
+        Assert.Equal(["apple", "banana", "cherry"], manifest.Classes);
+        Assert.Equal((Size, Size), (manifest.ImageWidth, manifest.ImageHeight));
+        Assert.Equal(new SkippedFiles(Hidden: 3, NotImages: 2), manifest.Skipped);
+
+        var reasons = manifest.Quarantine.ToDictionary(q => q.Path, q => q.Reason);
+        Assert.Equal(["banana/actually-text.jpg", "banana/empty.png", "banana/truncated.png"], reasons.Keys.Order(StringComparer.Ordinal));
+        Assert.StartsWith("not an image", reasons["banana/actually-text.jpg"]);
+        Assert.Contains("empty", reasons["banana/empty.png"]);
+        Assert.StartsWith("not a valid PNG: ", reasons["banana/truncated.png"]);
+
+        Assert.Equal(_expected.Count + 1, DatasetSplits.All.Sum(split => manifest[split].Count));
+        foreach (var split in DatasetSplits.All)
+        {
+            Assert.All(manifest[split].ClassCounts, count => Assert.True(count >= 1));
+            Assert.All(manifest[split].Shards, shard => Assert.InRange(shard.Count, 1, 4));
+            var images = await SplitImages.LoadAsync(_store, manifest, split);
+            for (var i = 0; i < images.Count; i++)
+            {
+                var file = manifest[split].Files[i];
+                Assert.Equal(manifest.Classes.ToList().IndexOf(file.Split('/')[0]), images.Labels[i]);
+                if (file == "banana/rotated.jpg")
+                    AssertUpright(images.Image(i));
+                else
+                    AssertSolid(file, images.Image(i));
+            }
+        }
+
+        Assert.Equal(new PreprocessingProgress(18 + 3, 18 + 3), progress.Reports.Last());
+        Assert.Equal(ObjectKeys.Manifest(manifest.Fingerprint), _store.Puts.Last());
+        Assert.True(_store.Puts.Count > 4);
+    }
+
+    private void AssertSolid(string file, ReadOnlySpan<byte> pixels)
+    {
+        var (colour, tolerance) = _expected[file];
+        for (var p = 0; p < pixels.Length; p += 3)
+            if (Math.Abs(pixels[p] - colour.R) > tolerance || Math.Abs(pixels[p + 1] - colour.G) > tolerance || Math.Abs(pixels[p + 2] - colour.B) > tolerance)
+                Assert.Fail($"{file}: pixel {p / 3} is ({pixels[p]},{pixels[p + 1]},{pixels[p + 2]}), expected {colour} +-{tolerance}.");
+    }
+
+    /// <summary>Upright, the rotated JPEG is red above blue; ignoring EXIF would put red on the left, blue on the right.</summary>
+    private static void AssertUpright(ReadOnlySpan<byte> pixels)
+    {
+        Rgb24 At(ReadOnlySpan<byte> hwc, int row, int column) => new(hwc[(row * Size + column) * 3], hwc[(row * Size + column) * 3 + 1], hwc[(row * Size + column) * 3 + 2]);
+        foreach (var column in new[] { 20, 200 })
+        {
+            Assert.True(At(pixels, 20, column).R > 200 && At(pixels, 20, column).B < 60, $"top at column {column} is {At(pixels, 20, column)}");
+            Assert.True(At(pixels, 200, column).B > 200 && At(pixels, 200, column).R < 60, $"bottom at column {column} is {At(pixels, 200, column)}");
+        }
+    }
+
+    [Fact]
+    public async Task The_second_call_with_the_same_inputs_comes_from_the_cache()
+    {
+        WriteSolidClass("a", 6, TestImages.Red);
+        WriteSolidClass("b", 6, TestImages.Blue);
+        var first = await Preparer().PrepareAsync(Spec());
+        var putsAfterFirst = _store.Puts.Count;
+
+        var second = await Preparer().PrepareAsync(Spec());
+
+        Assert.True(second.FromCache);
+        Assert.Equal(first.ManifestKey, second.ManifestKey);
+        Assert.Equal(first.Manifest.CreatedAt, second.Manifest.CreatedAt);
+        Assert.Equal(first.Manifest[DatasetSplits.Train].Files, second.Manifest[DatasetSplits.Train].Files);
+        Assert.Equal(putsAfterFirst, _store.Puts.Count);
+    }
+
+    [Fact]
+    public async Task A_changed_file_seed_or_split_gives_a_new_fingerprint()
+    {
+        WriteSolidClass("a", 6, TestImages.Red);
+        WriteSolidClass("b", 6, TestImages.Blue);
+        var original = (await Preparer().PrepareAsync(Spec())).Manifest.Fingerprint;
+
+        var otherSeed = (await Preparer().PrepareAsync(Spec(seed: 7))).Manifest.Fingerprint;
+        var otherSplit = (await Preparer().PrepareAsync(Spec() with { Split = new SplitRatios(60, 20, 20) })).Manifest.Fingerprint;
+        File.SetLastWriteTimeUtc(Path.Combine(_data, "a", "0.png"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var touched = await Preparer().PrepareAsync(Spec());
+
+        Assert.Equal(4, new[] { original, otherSeed, otherSplit, touched.Manifest.Fingerprint }.Distinct().Count());
+        Assert.False(touched.FromCache);
+    }
+
+    [Fact]
+    public async Task Large_splits_are_cut_into_shards_in_record_order()
+    {
+        WriteSolidClass("a", 20, TestImages.Red);
+        WriteSolidClass("b", 20, TestImages.Blue);
+
+        var manifest = (await Preparer(new PreprocessingOptions { WorkDirectory = _temp.Combine("work"), ImagesPerShard = 8 }).PrepareAsync(Spec())).Manifest;
+        var train = manifest[DatasetSplits.Train];
+
+        Assert.Equal(28, train.Count);
+        Assert.Equal([8, 8, 8, 4], train.Shards.Select(s => s.Count));
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => ObjectKeys.Shard(manifest.Fingerprint, DatasetSplits.Train, i)), train.Shards.Select(s => s.Key));
+        Assert.Equal([14, 14], train.ClassCounts);
+        var images = await SplitImages.LoadAsync(_store, manifest, DatasetSplits.Train);
+        Assert.Equal(train.Files.Select(f => f.StartsWith("a/") ? 0 : 1), images.Labels);
+        Assert.Empty(Directory.EnumerateFiles(_temp.Combine("work")));
+    }
+
+    [Fact]
+    public async Task A_class_with_fewer_than_five_usable_images_is_named()
+    {
+        WriteSolidClass("plenty", 8, TestImages.Red);
+        WriteSolidClass("scarce", 4, TestImages.Blue);
+        TestImages.Bytes(Path.Combine(_data, "scarce", "broken.png"), [1, 2, 3]);
+
+        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+
+        Assert.Contains("'scarce' (4)", error.Message);
+        Assert.DoesNotContain("plenty", error.Message);
+    }
+
+    [Fact]
+    public async Task A_single_class_is_refused()
+    {
+        WriteSolidClass("only", 10, TestImages.Red);
+
+        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+
+        Assert.Contains("1 class folder ('only')", error.Message);
+        Assert.Contains("at least two", error.Message);
+    }
+
+    [Fact]
+    public async Task An_empty_folder_is_refused()
+    {
+        Directory.CreateDirectory(_data);
+
+        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+
+        Assert.Contains("0 class folders", error.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_folder_is_refused()
+    {
+        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+
+        Assert.Contains("does not exist", error.Message);
+        Assert.Contains(_data, error.Message);
+    }
+
+    [Fact]
+    public async Task Class_folders_without_images_are_refused()
+    {
+        TestImages.Bytes(Path.Combine(_data, "a", "x.txt"), [1]);
+        Directory.CreateDirectory(Path.Combine(_data, "b"));
+
+        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+
+        Assert.Contains("holds no image files", error.Message);
+    }
+
+    [Fact]
+    public async Task A_folder_of_unreadable_images_is_refused_with_an_example()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            TestImages.Bytes(Path.Combine(_data, "a", $"{i}.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, .. new byte[100 + i]]);
+            TestImages.Bytes(Path.Combine(_data, "b", $"{i}.png"), []);
+        }
+
+        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+
+        Assert.Contains("None of the 10 image files", error.Message);
+        Assert.Contains("not a valid JPEG", error.Message);
+    }
+
+    [Fact]
+    public async Task Images_over_the_size_limits_are_quarantined()
+    {
+        WriteSolidClass("a", 5, TestImages.Red);
+        WriteSolidClass("b", 5, TestImages.Blue);
+        TestImages.Solid(Path.Combine(_data, "a", "huge.png"), 400, 300, TestImages.Red);
+        var options = new PreprocessingOptions { WorkDirectory = _temp.Combine("work"), MaxPixels = 100_000 };
+
+        var manifest = (await Preparer(options).PrepareAsync(Spec())).Manifest;
+
+        var quarantined = Assert.Single(manifest.Quarantine);
+        Assert.Equal("a/huge.png", quarantined.Path);
+        Assert.Contains("400x300 pixels", quarantined.Reason);
+        Assert.Contains("0.1 megapixel limit", quarantined.Reason);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_run_and_writes_no_manifest()
+    {
+        WriteSolidClass("a", 6, TestImages.Red);
+        WriteSolidClass("b", 6, TestImages.Blue);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Preparer().PrepareAsync(Spec(), cancellationToken: new CancellationToken(canceled: true)));
+
+        Assert.DoesNotContain(_store.Puts, key => key.EndsWith("manifest.json"));
+    }
+
+    [Fact]
+    public async Task The_event_reports_the_manifest()
+    {
+        WriteSolidClass("a", 10, TestImages.Red);
+        WriteSolidClass("b", 10, TestImages.Blue);
+        var runId = Guid.NewGuid();
+
+        var prepared = await Preparer().PrepareAsync(Spec());
+        var message = prepared.ToEvent(runId);
+
+        Assert.Equal((runId, prepared.ManifestKey, 2, 14, 4, 2, 0, false),
+            (message.RunId, message.ManifestKey, message.Classes, message.TrainImages, message.ValidationImages, message.TestImages, message.Quarantined, message.FromCache));
+    }
+
+    private sealed class RecordingProgress : IProgress<PreprocessingProgress>
+    {
+        private readonly ConcurrentQueue<PreprocessingProgress> _reports = new();
+        public IReadOnlyList<PreprocessingProgress> Reports => _reports.OrderBy(r => r.Processed).ToList();
+        public void Report(PreprocessingProgress value) => _reports.Enqueue(value);
+    }
+
+    /// <summary>Remembers the order of puts, to check that the manifest comes last.</summary>
+    private sealed class RecordingStore(IObjectStore inner) : IObjectStore
+    {
+        private readonly ConcurrentQueue<string> _puts = new();
+        public IReadOnlyList<string> Puts => _puts.ToList();
+
+        public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
+        {
+            _puts.Enqueue(key);
+            return inner.PutAsync(key, content, cancellationToken);
+        }
+
+        public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) => inner.OpenReadAsync(key, cancellationToken);
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+        public string? LocalPath(string key) => inner.LocalPath(key);
+    }
+}
