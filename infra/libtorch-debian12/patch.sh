@@ -15,12 +15,16 @@ libstdcxx=$(/sbin/ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/{print $NF; ex
 if grep -qa 'GLIBCXX_3\.4\.32' "${libstdcxx:-/usr/lib/x86_64-linux-gnu/libstdc++.so.6}"; then
   exit 0
 fi
-if patchelf --print-needed "$lib" 2>/dev/null | grep -qx "$shim"; then
-  exit 0
-fi
 for tool in patchelf g++ python3; do
   command -v "$tool" >/dev/null || { echo "patch.sh: error: '$tool' is needed to make TorchSharp load on this system (apt-get install patchelf g++ python3)" >&2; exit 1; }
 done
+
+# Builds that share an output folder must not patch one file at the same time.
+exec 9>"$dir/.libtorchsharp-patch.lock"
+flock 9
+if patchelf --print-needed "$lib" | grep -qx "$shim"; then
+  exit 0
+fi
 
 g++ -shared -fPIC -O2 -o "$dir/$shim" "$here/ios_base_library_init.cpp"
 # Work on a private copy: the output file may be a hard link into the NuGet cache.

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -13,6 +14,8 @@ public static class PipelineJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter());
         options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        // Files and API bodies, never inlined into HTML: keep '+', '<' and non-ASCII class names readable.
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         return options;
     }
 }

@@ -18,7 +18,7 @@ public static class DatasetsCommand
             try
             {
                 var result = FashionMnist.Export(parse.GetRequiredValue(outDir).FullName, parse.GetValue(perClass));
-                Console.Error.WriteLine($"Wrote {result.Images} images in {result.Classes} classes to {result.OutDir}");
+                Console.Error.WriteLine($"Wrote {result.Total} images in {result.Classes.Count} classes to {result.OutDir}");
                 return ExitCodes.Success;
             }
             catch (PipelineException e)

@@ -20,7 +20,9 @@ public sealed record PreparedDataset(DatasetManifest Manifest, string ManifestKe
     public DatasetPrepared ToEvent(Guid runId) => new(
         runId, ManifestKey, Manifest.Fingerprint, Manifest.Classes.Count,
         Manifest[DatasetSplits.Train].Count, Manifest[DatasetSplits.Validation].Count, Manifest[DatasetSplits.Test].Count,
-        Manifest.Quarantine.Count, FromCache);
+        Manifest.Quarantine.Count, FromCache, Versions);
+
+    private static readonly IReadOnlyDictionary<string, string> Versions = ComponentVersions.Of(typeof(SixLabors.ImageSharp.Image), typeof(DatasetPreparer));
 }
 
 /// <summary>

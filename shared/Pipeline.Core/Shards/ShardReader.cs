@@ -47,8 +47,8 @@ public sealed class ShardReader
     public int ReadBatch(Span<byte> pixels, Span<int> labels)
     {
         var n = 0;
-        while (n < labels.Length && TryRead(pixels.Slice(n * PixelsPerImage, PixelsPerImage), out labels[n]))
-            n++;
+        while (n < labels.Length && TryRead(pixels.Slice(n * PixelsPerImage, PixelsPerImage), out var label))
+            labels[n++] = label;
         return n;
     }
 }
