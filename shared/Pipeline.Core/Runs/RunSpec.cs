@@ -34,7 +34,7 @@ public sealed record RunSpec
         if (!BackboneNames.All.Contains(Backbone))
             errors.Add($"Unknown backbone '{Backbone}'. Known backbones: {string.Join(", ", BackboneNames.All)}.");
         else if (BackboneNames.NeedsWeightsFile(Backbone) && string.IsNullOrWhiteSpace(Weights))
-            errors.Add($"Backbone '{Backbone}' needs ImageNet weights: pass --weights PATH (a torchvision state_dict .pth file), " +
+            errors.Add($"Backbone '{Backbone}' needs ImageNet weights: give a torchvision state_dict .pth file (--weights PATH, or \"weights\" in the API), " +
                        $"or use --backbone {BackboneNames.MlNetResNet18}, whose weights ship with the pipeline and work offline.");
         if (Epochs is < 1 or > 10_000)
             errors.Add($"epochs must be between 1 and 10000 (got {Epochs}).");
