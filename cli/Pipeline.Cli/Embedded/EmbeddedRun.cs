@@ -37,8 +37,10 @@ public static class EmbeddedRun
 
     private static IHost BuildHost(string storeRoot, LogLevel logLevel)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        // Embedded mode is embedded whatever the environment says about transports.
+        // The command is configured by its options and the environment (e.g. OTEL_EXPORTER_OTLP_ENDPOINT), not by the
+        // services' appsettings.json files that land beside it; embedded mode stays embedded whatever the environment says.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{StoreOptions.Section}:Root"] = storeRoot,
