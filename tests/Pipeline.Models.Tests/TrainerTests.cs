@@ -90,4 +90,23 @@ public sealed class TrainerTests(BackboneFixture fixture, ITestOutputHelper outp
         Assert.Equal(images.shape, rotated.shape);
         Assert.Equal(ScalarType.Byte, rotated.dtype);
     }
+
+    [Fact]
+    public async Task Finetune_training_updates_the_backbone()
+    {
+        using var dataset = await SyntheticDataset.CreateAsync(trainPerClass: 4, validationPerClass: 1, testPerClass: 1);
+        var trainer = new ClassifierTrainer(dataset.Store, fixture.Registry);
+        var spec = Spec(epochs: 1) with { Mode = TrainingMode.Finetune, LearningRate = 1e-4 };
+
+        var result = await trainer.TrainAsync(new TrainingRequest(Guid.NewGuid(), "t1", spec, dataset.Manifest));
+
+        await using var modelStream = await dataset.Store.OpenReadAsync(result.ModelKey);
+        using var trained = ImageClassifier.Load(modelStream);
+        using var pretrained = fixture.Registry.Load(BackboneNames.MlNetResNet18);
+        using var scope = NewDisposeScope();
+        var before = pretrained.state_dict();
+        var changed = trained.Backbone.state_dict().Count(kv => kv.Value.is_floating_point() && !kv.Value.allclose(before[kv.Key]));
+        Assert.Equal(TrainingMode.Finetune, trained.Mode);
+        Assert.True(changed > 40, $"only {changed} backbone tensors changed in finetune mode");
+    }
 }
