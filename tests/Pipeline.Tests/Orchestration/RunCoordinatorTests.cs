@@ -1,7 +1,6 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Contracts;
 using Pipeline.Orchestrator.Runs;
 using Pipeline.Runs;
@@ -9,51 +8,27 @@ using Pipeline.Storage;
 
 namespace Pipeline.Tests.Orchestration;
 
-public sealed class RunCoordinatorTests : IAsyncLifetime, IDisposable
+public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((services, folder) => services
+    .AddSingleton(new RunStore(Path.Combine(folder, "runs.db")))
+    .AddSingleton<IObjectStore>(new FileSystemObjectStore(Path.Combine(folder, "objects")))
+    .AddSingleton(TimeProvider.System)
+    .AddSingleton<RunCoordinator>())
 {
     private static readonly RunSpec Spec = new() { DataDir = "/data/images", Backbone = BackboneNames.MlNetResNet18, Epochs = 2 };
     private static readonly IReadOnlyDictionary<string, string> NoVersions = new Dictionary<string, string>();
 
-    private readonly TempFolder _folder = new();
-    private readonly ServiceProvider _services;
-    private readonly ITestHarness _harness;
-    private readonly RunStore _runs;
-    private readonly FileSystemObjectStore _objects;
-
-    public RunCoordinatorTests()
-    {
-        _runs = new RunStore(Path.Combine(_folder.Path, "runs.db"));
-        _objects = new FileSystemObjectStore(Path.Combine(_folder.Path, "objects"));
-        _services = new ServiceCollection()
-            .AddSingleton(_runs)
-            .AddSingleton<IObjectStore>(_objects)
-            .AddSingleton(TimeProvider.System)
-            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
-            .AddSingleton<RunCoordinator>()
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<RunEventsConsumer>())
-            .BuildServiceProvider(true);
-        _harness = _services.GetTestHarness();
-    }
-
-    public Task InitializeAsync() => _harness.Start();
-
-    public async Task DisposeAsync()
-    {
-        await _harness.Stop();
-        await _services.DisposeAsync();
-    }
-
-    public void Dispose() => _folder.Dispose();
+    private RunStore Runs => Service<RunStore>();
+    private IObjectStore Objects => Service<IObjectStore>();
 
     [Fact]
     public async Task Submit_starts_preprocessing_and_records_run_json()
     {
         var runId = Guid.NewGuid();
-        await _harness.Bus.Publish(new SubmitRun(runId, Spec));
+        await Harness.Bus.Publish(new SubmitRun(runId, Spec));
 
-        Assert.True(await _harness.Published.Any<PreprocessDataset>(m => m.Context.Message.RunId == runId));
-        Assert.Equal(RunState.Preprocessing, _runs.Find(runId)!.State);
-        var runFile = await _objects.GetJsonAsync<RunFile>(ObjectKeys.RunRecord(runId));
+        Assert.True(await Harness.Published.Any<PreprocessDataset>(m => m.Context.Message.RunId == runId));
+        Assert.Equal(RunState.Preprocessing, Runs.Find(runId)!.State);
+        var runFile = await Objects.GetJsonAsync<RunFile>(ObjectKeys.RunRecord(runId));
         Assert.Equal(Spec, runFile.Spec);
         Assert.Contains("pipeline", runFile.Versions.Keys);
     }
@@ -62,27 +37,27 @@ public sealed class RunCoordinatorTests : IAsyncLifetime, IDisposable
     public async Task Events_drive_a_run_to_completed_and_duplicates_change_nothing()
     {
         var runId = Guid.NewGuid();
-        await _harness.Bus.Publish(new SubmitRun(runId, Spec));
+        await Harness.Bus.Publish(new SubmitRun(runId, Spec));
         await WaitForState(runId, RunState.Preprocessing);
 
         var prepared = new DatasetPrepared(runId, "prepared/abc/manifest.json", "abc", 3, 70, 15, 15, 0, false,
             new Dictionary<string, string> { ["SixLabors.ImageSharp"] = "2.1.13" });
-        await _harness.Bus.Publish(prepared);
+        await Harness.Bus.Publish(prepared);
         await WaitForState(runId, RunState.Training);
-        await _harness.Bus.Publish(prepared);
-        await _harness.Bus.Publish(new EpochCompleted(runId, "t1", 1, 2, 1.0, 0.5, 0.9, 0.6, 30, TimeSpan.FromSeconds(3)));
-        await _harness.Bus.Publish(new ModelTrained(runId, "t1", "runs/x/model.bin", "runs/x/history.json", 1, 0.6, NoVersions));
+        await Harness.Bus.Publish(prepared);
+        await Harness.Bus.Publish(new EpochCompleted(runId, "t1", 1, 2, 1.0, 0.5, 0.9, 0.6, 30, TimeSpan.FromSeconds(3)));
+        await Harness.Bus.Publish(new ModelTrained(runId, "t1", "runs/x/model.bin", "runs/x/history.json", 1, 0.6, NoVersions));
         await WaitForState(runId, RunState.Evaluating);
-        await _harness.Bus.Publish(new ModelEvaluated(runId, "t1", "runs/x/report/metrics.json", "runs/x/report/report.html", 0.93));
+        await Harness.Bus.Publish(new ModelEvaluated(runId, "t1", "runs/x/report/metrics.json", "runs/x/report/report.html", 0.93));
         await WaitForState(runId, RunState.Completed);
 
-        var run = _runs.Find(runId)!;
+        var run = Runs.Find(runId)!;
         Assert.Equal(0.93, run.TestAccuracy);
         Assert.Equal("abc", run.Fingerprint);
         Assert.Equal(1, run.Epoch);
-        Assert.True(await _harness.Published.Any<RunCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.State == RunState.Completed));
-        Assert.Single(_harness.Published.Select<TrainModel>(m => m.Context.Message.RunId == runId));
-        var runFile = await _objects.GetJsonAsync<RunFile>(ObjectKeys.RunRecord(runId));
+        Assert.True(await Harness.Published.Any<RunCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.State == RunState.Completed));
+        Assert.Single(Harness.Published.Select<TrainModel>(m => m.Context.Message.RunId == runId));
+        var runFile = await Objects.GetJsonAsync<RunFile>(ObjectKeys.RunRecord(runId));
         Assert.Equal("abc", runFile.DatasetFingerprint);
         Assert.Equal("2.1.13", runFile.Versions["SixLabors.ImageSharp"]);
     }
@@ -91,32 +66,32 @@ public sealed class RunCoordinatorTests : IAsyncLifetime, IDisposable
     public async Task A_failed_stage_fails_the_run_and_late_events_are_ignored()
     {
         var runId = Guid.NewGuid();
-        await _harness.Bus.Publish(new SubmitRun(runId, Spec));
+        await Harness.Bus.Publish(new SubmitRun(runId, Spec));
         await WaitForState(runId, RunState.Preprocessing);
 
-        await _harness.Bus.Publish(new StageFailed(runId, "preprocess", "Class 'cats' has 3 usable images; at least 5 are needed."));
+        await Harness.Bus.Publish(new StageFailed(runId, "preprocess", "Class 'cats' has 3 usable images; at least 5 are needed."));
         await WaitForState(runId, RunState.Failed);
-        await _harness.Bus.Publish(new DatasetPrepared(runId, "m", "f", 2, 1, 1, 1, 0, false, NoVersions));
-        await _harness.InactivityTask;
+        await Harness.Bus.Publish(new DatasetPrepared(runId, "m", "f", 2, 1, 1, 1, 0, false, NoVersions));
+        await Harness.InactivityTask;
 
-        var run = _runs.Find(runId)!;
+        var run = Runs.Find(runId)!;
         Assert.Equal(RunState.Failed, run.State);
         Assert.Equal("preprocess: Class 'cats' has 3 usable images; at least 5 are needed.", run.Error);
-        Assert.False(await _harness.Published.Any<TrainModel>(m => m.Context.Message.RunId == runId));
+        Assert.False(await Harness.Published.Any<TrainModel>(m => m.Context.Message.RunId == runId));
     }
 
     [Fact]
     public async Task Cancel_broadcasts_to_workers_and_ends_the_run()
     {
         var runId = Guid.NewGuid();
-        await _harness.Bus.Publish(new SubmitRun(runId, Spec));
+        await Harness.Bus.Publish(new SubmitRun(runId, Spec));
         await WaitForState(runId, RunState.Preprocessing);
 
-        await _harness.Bus.Publish(new CancelRun(runId));
+        await Harness.Bus.Publish(new CancelRun(runId));
         await WaitForState(runId, RunState.Cancelled);
 
-        Assert.True(await _harness.Published.Any<RunCancelled>(m => m.Context.Message.RunId == runId));
-        Assert.True(await _harness.Published.Any<RunCompleted>(m => m.Context.Message.State == RunState.Cancelled));
+        Assert.True(await Harness.Published.Any<RunCancelled>(m => m.Context.Message.RunId == runId));
+        Assert.True(await Harness.Published.Any<RunCompleted>(m => m.Context.Message.State == RunState.Cancelled));
     }
 
     [Fact]
@@ -124,21 +99,21 @@ public sealed class RunCoordinatorTests : IAsyncLifetime, IDisposable
     {
         var now = DateTimeOffset.UtcNow;
         var run = new RunRecord { Id = Guid.NewGuid(), State = RunState.Submitted, Spec = Spec, CreatedAt = now, UpdatedAt = now, Version = 1 };
-        Assert.True(_runs.TryInsert(run));
-        Assert.False(_runs.TryInsert(run));
+        Assert.True(Runs.TryInsert(run));
+        Assert.False(Runs.TryInsert(run));
 
-        Assert.True(_runs.TryUpdate(run with { State = RunState.Preprocessing }));
-        Assert.False(_runs.TryUpdate(run with { State = RunState.Failed }));
-        Assert.Equal(RunState.Preprocessing, _runs.Find(run.Id)!.State);
-        Assert.Equal(2, _runs.Find(run.Id)!.Version);
+        Assert.True(Runs.TryUpdate(run with { State = RunState.Preprocessing }));
+        Assert.False(Runs.TryUpdate(run with { State = RunState.Failed }));
+        Assert.Equal(RunState.Preprocessing, Runs.Find(run.Id)!.State);
+        Assert.Equal(2, Runs.Find(run.Id)!.Version);
     }
 
     private async Task WaitForState(Guid runId, RunState state)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_runs.Find(runId)?.State != state)
+        while (Runs.Find(runId)?.State != state)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"Run never reached {state}; it is {_runs.Find(runId)?.State}.");
+            Assert.True(DateTime.UtcNow < deadline, $"Run never reached {state}; it is {Runs.Find(runId)?.State}.");
             await Task.Delay(20);
         }
     }
