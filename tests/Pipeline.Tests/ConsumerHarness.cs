@@ -23,7 +23,7 @@ public abstract class ConsumerHarness<TConsumer> : IAsyncLifetime, IDisposable
         Harness = _services.GetTestHarness();
     }
 
-    protected TempFolder Folder { get; } = new();
+    protected TempDirectory Folder { get; } = new();
     protected ITestHarness Harness { get; }
 
     protected T Service<T>() where T : notnull => _services.GetRequiredService<T>();

@@ -122,17 +122,17 @@ public sealed class RunStore
         CreatedAt = DateTimeOffset.Parse(r.GetString(r.GetOrdinal("created_at")), System.Globalization.CultureInfo.InvariantCulture),
         UpdatedAt = DateTimeOffset.Parse(r.GetString(r.GetOrdinal("updated_at")), System.Globalization.CultureInfo.InvariantCulture),
         Version = r.GetInt64(r.GetOrdinal("version")),
-        ManifestKey = Nullable<string>(r, "manifest_key"),
-        Fingerprint = Nullable<string>(r, "fingerprint"),
-        ModelKey = Nullable<string>(r, "model_key"),
-        HistoryKey = Nullable<string>(r, "history_key"),
+        ManifestKey = Text(r, "manifest_key"),
+        Fingerprint = Text(r, "fingerprint"),
+        ModelKey = Text(r, "model_key"),
+        HistoryKey = Text(r, "history_key"),
         Epoch = r.IsDBNull(r.GetOrdinal("epoch")) ? null : r.GetInt32(r.GetOrdinal("epoch")),
         ValidationAccuracy = r.IsDBNull(r.GetOrdinal("validation_accuracy")) ? null : r.GetDouble(r.GetOrdinal("validation_accuracy")),
         TestAccuracy = r.IsDBNull(r.GetOrdinal("test_accuracy")) ? null : r.GetDouble(r.GetOrdinal("test_accuracy")),
-        ReportKey = Nullable<string>(r, "report_key"),
-        Error = Nullable<string>(r, "error"),
+        ReportKey = Text(r, "report_key"),
+        Error = Text(r, "error"),
     };
 
-    private static T? Nullable<T>(SqliteDataReader r, string column) where T : class =>
-        r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetFieldValue<T>(r.GetOrdinal(column));
+    private static string? Text(SqliteDataReader r, string column) =>
+        r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetString(r.GetOrdinal(column));
 }

@@ -5,14 +5,11 @@ namespace Pipeline.Storage;
 /// <summary>The object layout of the pipeline's one bucket (see DESIGN.md), in one place.</summary>
 public static class ObjectKeys
 {
-    public static string PreparedPrefix(string fingerprint) => $"prepared/{fingerprint}/";
     public static string Manifest(string fingerprint) => $"prepared/{fingerprint}/manifest.json";
     public static string Shard(string fingerprint, string split, int index) =>
         $"prepared/{fingerprint}/{split}/shard-{index.ToString("D5", CultureInfo.InvariantCulture)}.bin";
 
-    public static string Run(Guid runId) => $"runs/{runId:N}/";
     public static string RunRecord(Guid runId) => $"runs/{runId:N}/run.json";
-    public static string Trial(Guid runId, string trialId) => $"runs/{runId:N}/trials/{trialId}/";
     public static string Checkpoint(Guid runId, string trialId, string name) => $"runs/{runId:N}/trials/{trialId}/checkpoints/{name}";
     public static string Model(Guid runId, string trialId) => $"runs/{runId:N}/trials/{trialId}/model.bin";
     public static string History(Guid runId, string trialId) => $"runs/{runId:N}/trials/{trialId}/history.json";

@@ -15,13 +15,13 @@ public sealed class ReportWriterTests : IDisposable
 
     private static readonly string[] Classes = [MarkupClass, "dog", LongClass];
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), $"report-tests-{Guid.NewGuid():N}");
+    private readonly TempDirectory _root = new();
     private readonly FileSystemObjectStore _store;
     private readonly Guid _runId = Guid.NewGuid();
 
-    public ReportWriterTests() => _store = new FileSystemObjectStore(_root);
+    public ReportWriterTests() => _store = new FileSystemObjectStore(_root.Path);
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _root.Dispose();
 
     [Fact]
     public async Task Writes_all_four_files_under_the_run_report_folder()

@@ -11,7 +11,7 @@ namespace Pipeline.Tests.Orchestration;
 
 public sealed class RunsApiTests : IDisposable
 {
-    private readonly TempFolder _store = new();
+    private readonly TempDirectory _store = new();
     // Any type of the orchestrator assembly locates its entry point.
     private readonly WebApplicationFactory<RunCoordinator> _factory;
     private readonly HttpClient _client;

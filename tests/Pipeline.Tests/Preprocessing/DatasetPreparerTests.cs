@@ -4,7 +4,6 @@ using Pipeline.Datasets;
 using Pipeline.Preprocessor.Preprocessing;
 using Pipeline.Runs;
 using Pipeline.Storage;
-using Pipeline.Tests.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;

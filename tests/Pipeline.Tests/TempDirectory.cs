@@ -1,4 +1,4 @@
-namespace Pipeline.Tests.Storage;
+namespace Pipeline.Tests;
 
 /// <summary>A fresh folder under the system temp folder, removed with everything in it on dispose.</summary>
 public sealed class TempDirectory : IDisposable
