@@ -1,3 +1,6 @@
 using Pipeline.Cli.Commands;
 
-return await PipelineCommand.Create().Parse(args).InvokeAsync(new() { ProcessTerminationTimeout = null });
+var parse = PipelineCommand.Create().Parse(args);
+return parse.Errors.Count > 0
+    ? ParseErrors.Report(parse, asJson: args.Contains("--json"))
+    : await parse.InvokeAsync(new() { ProcessTerminationTimeout = null });

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the pipeline and its tests need (idempotent; needs root or sudo).
+# Installs the Debian packages the pipeline needs (idempotent; needs root or sudo).
 #   patchelf, g++, python3: make TorchSharp's native library load on Debian 12 (infra/libtorch-debian12)
 #   fonts-dejavu-core:      text in the report's plots (ScottPlot draws no text without a font)
 #   dataset-fashion-mnist:  the quick-start dataset and the end-to-end tests' images
+# With --test, also what only the tests need:
+#   python3-torch:          the PyTorch peer that reads our safetensors files and checks parity
 set -euo pipefail
 packages=(patchelf g++ python3 fonts-dejavu-core dataset-fashion-mnist)
+[ "${1:-}" = "--test" ] && packages+=(python3-torch)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,7 +3,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-bash infra/scripts/install-deps.sh
+bash infra/scripts/install-deps.sh --test
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -5,10 +5,15 @@ using Pipeline.Hosting;
 
 namespace Pipeline.Evaluator;
 
+/// <summary>Scores one trial and writes its report; a redelivered command re-announces a finished report.</summary>
 public sealed class EvaluateModelConsumer(TrialEvaluator evaluator, RunCancellations cancellations, ILogger<EvaluateModelConsumer> logger)
     : IConsumer<EvaluateModel>
 {
     public Task Consume(ConsumeContext<EvaluateModel> context) =>
-        context.RunStageAsync("evaluate", context.Message.RunId, cancellations, logger, async cancellationToken =>
-            await context.Publish(await evaluator.EvaluateAsync(context.Message, cancellationToken), cancellationToken));
+        context.RunStageAsync("evaluate", context.Message.RunId, context.Message.TrialId, cancellations, logger, async cancellationToken =>
+        {
+            var (runId, trialId, evaluation, _, manifestKey, modelKey, historyKey) = context.Message;
+            var result = await evaluator.EvaluateAsync(new EvaluationRequest(runId, trialId, evaluation, manifestKey, modelKey, historyKey), cancellationToken);
+            await context.Publish(new ModelEvaluated(runId, trialId, result.MetricsKey, result.ReportKey, result.TestAccuracy), cancellationToken);
+        });
 }

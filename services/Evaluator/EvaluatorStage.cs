@@ -1,5 +1,5 @@
+using MassTransit;
 using Pipeline.Evaluator.Evaluation;
-using Pipeline.Hosting;
 
 namespace Pipeline.Evaluator;
 
@@ -9,7 +9,12 @@ public static class EvaluatorStage
     {
         builder.Services.AddSingleton<ReportWriter>();
         builder.Services.AddSingleton<TrialEvaluator>();
-        builder.Services.AddStageConsumer<EvaluateModelConsumer>();
         return builder;
+    }
+
+    public static IBusRegistrationConfigurator AddEvaluatorConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<EvaluateModelConsumer>();
+        return bus;
     }
 }

@@ -2,7 +2,7 @@ using Pipeline.Evaluator;
 using Pipeline.Hosting;
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.AddPipelineDefaults();
+builder.AddPipelineDefaults("evaluator");
 builder.AddEvaluatorStage();
-builder.AddPipelineBus();
+builder.AddPipelineBus(bus => bus.AddEvaluatorConsumers());
 builder.Build().Run();

@@ -1,18 +1,26 @@
+using MassTransit;
 using Microsoft.Extensions.Options;
-using Pipeline.Hosting;
 using Pipeline.Orchestrator.Runs;
 
 namespace Pipeline.Orchestrator;
 
 public static class OrchestratorStage
 {
-    /// <summary>Run state (SQLite file <c>runs.db</c> beside the objects) and the consumer that drives it.</summary>
+    /// <summary>Run state (the database named by <c>Pipeline:Orchestrator:Database</c>) and the coordinator that drives it.</summary>
     public static IHostApplicationBuilder AddOrchestratorStage(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<OrchestratorOptions>().Bind(builder.Configuration.GetSection(OrchestratorOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(provider => new RunStore(Path.Combine(provider.GetRequiredService<IOptions<StoreOptions>>().Value.Root, "runs.db")));
+        builder.Services.AddSingleton(provider => new RunStore(provider.GetRequiredService<IOptions<OrchestratorOptions>>().Value.Database));
+        builder.Services.AddSingleton<RunSummaryWriter>();
         builder.Services.AddSingleton<RunCoordinator>();
-        builder.Services.AddStageConsumer<RunEventsConsumer>();
+        builder.Services.AddHostedService<OrphanedRunsSweep>();
         return builder;
+    }
+
+    public static IBusRegistrationConfigurator AddOrchestratorConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<RunEventsConsumer>();
+        return bus;
     }
 }

@@ -3,9 +3,9 @@ using Pipeline.Orchestrator;
 using Pipeline.Orchestrator.Api;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddPipelineDefaults();
+builder.AddPipelineDefaults("orchestrator");
 builder.AddOrchestratorStage();
-builder.AddPipelineBus();
+builder.AddPipelineBus(bus => bus.AddOrchestratorConsumers());
 builder.AddPipelineApi();
 
 var app = builder.Build();

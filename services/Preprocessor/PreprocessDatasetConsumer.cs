@@ -1,20 +1,33 @@
 using MassTransit;
 using Pipeline.Contracts;
+using Pipeline.Datasets;
 using Pipeline.Hosting;
 using Pipeline.Preprocessor.Preprocessing;
+using Pipeline.Runs;
 
 namespace Pipeline.Preprocessor;
 
 /// <summary>Prepares a run's dataset; a dataset already prepared (same fingerprint) is announced from the cache.</summary>
-public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, RunCancellations cancellations, ILogger<PreprocessDatasetConsumer> logger)
-    : IConsumer<PreprocessDataset>
+public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, IDatasetCatalog datasets, RunCancellations cancellations,
+    ILogger<PreprocessDatasetConsumer> logger) : IConsumer<PreprocessDataset>
 {
+    private static readonly IReadOnlyDictionary<string, string> Versions = ComponentVersions.Of(typeof(SixLabors.ImageSharp.Image), typeof(DatasetPreparer));
+
     public Task Consume(ConsumeContext<PreprocessDataset> context) =>
-        context.RunStageAsync("preprocess", context.Message.RunId, cancellations, logger, async cancellationToken =>
+        context.RunStageAsync("preprocess", context.Message.RunId, trialId: null, cancellations, logger, async cancellationToken =>
         {
-            var progress = new ProgressPublisher(context, context.Message.RunId, cancellationToken);
-            var prepared = await preparer.PrepareAsync(context.Message.Spec, progress, cancellationToken);
+            var (runId, dataset, preprocessing, seed) = context.Message;
+            var progress = new ProgressPublisher(context, runId, cancellationToken);
+            var prepared = await preparer.PrepareAsync(datasets.Open(dataset), preprocessing, seed, progress, cancellationToken);
             await progress.FlushAsync();
-            await context.Publish(prepared.ToEvent(context.Message.RunId), cancellationToken);
+            await context.Publish(Announce(runId, prepared), cancellationToken);
         });
+
+    private static DatasetPrepared Announce(Guid runId, PreparedDataset prepared)
+    {
+        var manifest = prepared.Manifest;
+        return new DatasetPrepared(runId, prepared.ManifestKey, manifest.Fingerprint, manifest.Classes.Count,
+            manifest[DatasetSplits.Train].Count, manifest[DatasetSplits.Validation].Count, manifest[DatasetSplits.Test].Count,
+            manifest.Quarantine.Count, prepared.FromCache, Versions);
+    }
 }

@@ -2,7 +2,7 @@ using Pipeline.Hosting;
 using Pipeline.Preprocessor;
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.AddPipelineDefaults();
+builder.AddPipelineDefaults("preprocessor");
 builder.AddPreprocessorStage();
-builder.AddPipelineBus();
+builder.AddPipelineBus(bus => bus.AddPreprocessorConsumers());
 builder.Build().Run();

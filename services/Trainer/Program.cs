@@ -2,7 +2,7 @@ using Pipeline.Hosting;
 using Pipeline.Trainer;
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.AddPipelineDefaults();
+builder.AddPipelineDefaults("trainer");
 builder.AddTrainerStage();
-builder.AddPipelineBus();
+builder.AddPipelineBus(bus => bus.AddTrainerConsumers());
 builder.Build().Run();

@@ -15,21 +15,15 @@ public sealed class TrainModelConsumer(ClassifierTrainer trainer, IObjectStore s
     private static readonly IReadOnlyDictionary<string, string> Versions = ComponentVersions.Of(typeof(TorchSharp.torch), typeof(ClassifierTrainer));
 
     public Task Consume(ConsumeContext<TrainModel> context) =>
-        context.RunStageAsync("train", context.Message.RunId, cancellations, logger, async cancellationToken =>
+        context.RunStageAsync("train", context.Message.RunId, context.Message.TrialId, cancellations, logger, async cancellationToken =>
         {
-            var (runId, trialId, spec, manifestKey) = context.Message;
+            var (runId, trialId, training, seed, manifestKey) = context.Message;
             var manifest = await store.GetJsonAsync<DatasetManifest>(manifestKey, cancellationToken);
-            var result = await trainer.TrainAsync(new TrainingRequest(runId, trialId, spec, manifest),
+            var result = await trainer.TrainAsync(new TrainingRequest(runId, trialId, training, seed, manifest),
                 (epoch, epochs) => context.Publish(new EpochCompleted(runId, trialId, epoch.Epoch, epochs, epoch.TrainLoss, epoch.TrainAccuracy,
                     epoch.ValidationLoss, epoch.ValidationAccuracy, epoch.ImagesPerSecond, TimeSpan.FromSeconds(epoch.Seconds)), cancellationToken),
                 cancellationToken);
             await context.Publish(new ModelTrained(runId, trialId, result.ModelKey, result.HistoryKey, result.BestEpoch,
                 result.BestValidationAccuracy, Versions), cancellationToken);
         });
-}
-
-/// <summary>One training job at a time per process: a job already uses every core (or the GPU).</summary>
-public sealed class TrainModelConsumerDefinition : ConsumerDefinition<TrainModelConsumer>
-{
-    public TrainModelConsumerDefinition() => ConcurrentMessageLimit = 1;
 }

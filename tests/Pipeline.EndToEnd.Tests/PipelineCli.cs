@@ -48,18 +48,3 @@ public static class PipelineCli
         throw new InvalidOperationException("Pipeline.sln not found above the test's folder.");
     }
 }
-
-public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
-{
-    /// <summary>The single JSON object that <c>--json</c> promises on stdout.</summary>
-    public JsonElement Json()
-    {
-        using var document = JsonDocument.Parse(Stdout);
-        return document.RootElement.Clone();
-    }
-
-    public override string ToString() => new StringBuilder()
-        .AppendLine($"exit code {ExitCode}")
-        .AppendLine("stdout:").AppendLine(Stdout)
-        .AppendLine("stderr:").AppendLine(Stderr).ToString();
-}

@@ -50,10 +50,20 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         var correct = matrix.Select((row, i) => row[i]).Sum();
         Assert.Equal(accuracy, (double)correct / matrix.Sum(r => r.Sum()), 6);
 
-        var runDir = Path.GetDirectoryName(reportDir)!;
+        // One trial, the best by definition; its report folder is the run's reportDir.
+        Assert.Equal("t1", json.GetProperty("bestTrialId").GetString());
+        var trial = Assert.Single(json.GetProperty("trials").EnumerateArray());
+        Assert.Equal(("t1", "Completed", reportDir), (trial.GetProperty("trialId").GetString(), trial.GetProperty("state").GetString(), trial.GetProperty("reportDir").GetString()));
+
+        var runDir = Path.GetFullPath(Path.Combine(reportDir, "..", "..", ".."));
         using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "run.json")));
-        Assert.Equal("mlnet-resnet18", run.RootElement.GetProperty("spec").GetProperty("backbone").GetString());
+        var spec = run.RootElement.GetProperty("spec");
+        Assert.Equal("mlnet-resnet18", spec.GetProperty("training").GetProperty("backbone").GetString());
+        Assert.Equal("fashion-mnist", spec.GetProperty("dataset").GetString());
         Assert.False(string.IsNullOrEmpty(run.RootElement.GetProperty("datasetFingerprint").GetString()));
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "report", "summary.json")));
+        Assert.Equal("t1", summary.RootElement.GetProperty("bestTrialId").GetString());
+        Assert.True(File.Exists(Path.Combine(runDir, "trials", "t1", "model.safetensors")));
 
         // Same data, same options: the second run reuses the prepared shards.
         var again = await PipelineCli.RunAsync(Timeout, "run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "1", "--store", store);
@@ -89,8 +99,8 @@ public sealed class RunCommandTests(FashionMnistFixture data)
 
     [Theory]
     [InlineData("missing-folder", "mlnet-resnet18", "does not exist")]
-    [InlineData("data", "vgg16", "Unknown backbone 'vgg16'. Known backbones: resnet50, mlnet-resnet18")]
-    [InlineData("data", "resnet50", "--weights")]
+    [InlineData("data", "vgg16", "--backbone: unknown backbone 'vgg16'. Known backbones: resnet50, mlnet-resnet18")]
+    [InlineData("data", "resnet50", "--weights: backbone 'resnet50' needs ImageNet weights")]
     public async Task Bad_options_fail_before_any_work_with_a_json_error(string folder, string backbone, string expected)
     {
         var dataDir = folder == "data" ? data.DataDir : Path.Combine(data.Root, folder);
@@ -129,6 +139,20 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         Assert.Equal("Failed", json.GetProperty("state").GetString());
         Assert.NotEqual(JsonValueKind.Null, json.GetProperty("runId").ValueKind);
         Assert.Contains(expected, json.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("--mode", "7")]
+    [InlineData("--epochs", "many")]
+    public async Task A_command_line_that_does_not_parse_is_a_usage_error_with_a_json_error(string option, string value)
+    {
+        var result = await PipelineCli.RunAsync(Timeout, "run", data.DataDir, option, value, "--store", data.NewStore(), "--json");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var json = result.Json();
+        Assert.Equal("Failed", json.GetProperty("state").GetString());
+        Assert.Contains(value, json.GetProperty("error").GetString());
+        Assert.Contains("--help", result.Stderr);
     }
 
     [Fact]

@@ -3,13 +3,31 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Pipeline.Cli.Embedded;
 using Pipeline.Contracts;
-using Pipeline.Runs;
+using Pipeline.Weights;
 
 namespace Pipeline.Cli.Commands;
 
 public static class RunCommand
 {
-    private static readonly RunSpec Defaults = new() { DataDir = "." };
+    private static readonly RunSpec Defaults = new() { Dataset = "defaults" };
+
+    /// <summary>The option that sets each specification field, so that an error names what the user typed.</summary>
+    private static readonly Dictionary<string, string> OptionOf = new()
+    {
+        ["dataset"] = "DATA_DIR",
+        ["seed"] = "--seed",
+        ["preprocessing.split"] = "--split",
+        ["preprocessing.resize"] = "--resize",
+        ["preprocessing.background"] = "--background",
+        ["preprocessing.imageSize"] = "--image-size",
+        ["training.backbone"] = "--backbone",
+        ["training.weights"] = "--weights",
+        ["training.mode"] = "--mode",
+        ["training.epochs"] = "--epochs",
+        ["training.batchSize"] = "--batch-size",
+        ["training.learningRate"] = "--lr",
+        ["training.threads"] = "--threads",
+    };
 
     public static Command Create()
     {
@@ -17,20 +35,28 @@ public static class RunCommand
         var backbone = new Option<string>("--backbone")
         {
             Description = $"Pretrained backbone: {string.Join(" | ", BackboneNames.All)}. {BackboneNames.MlNetResNet18} ships with the pipeline and works offline.",
-            DefaultValueFactory = _ => Defaults.Backbone,
+            DefaultValueFactory = _ => Defaults.Training.Backbone,
         };
-        var weights = new Option<FileInfo?>("--weights") { Description = "torchvision state_dict (.pth) with ImageNet weights, required for resnet50." };
-        var mode = new Option<TrainingMode>("--mode")
+        var weights = new Option<string?>("--weights")
         {
-            Description = "transfer: train only a new head on a frozen backbone; finetune: train all layers.",
-            DefaultValueFactory = _ => Defaults.Mode,
+            Description = "ImageNet weights for the backbone: a torchvision state_dict file (.pth, copied into the store once), " +
+                          $"a known name ({string.Join(", ", WeightsReference.KnownNames.Keys)}) or store:<key>. Required for resnet50.",
         };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => Defaults.Epochs };
-        var batchSize = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => Defaults.BatchSize };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => Defaults.LearningRate };
+        var mode = ChoiceOption.Create("--mode", "transfer: train only a new head on a frozen backbone; finetune: train all layers.", Defaults.Training.Mode);
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => Defaults.Training.Epochs };
+        var batchSize = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => Defaults.Training.BatchSize };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => Defaults.Training.LearningRate };
         var seed = new Option<int>("--seed") { Description = "Seed for the split, the head's initialisation and augmentation.", DefaultValueFactory = _ => Defaults.Seed };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: libtorch's own choice)." };
-        var split = new Option<string>("--split") { Description = "Train/validation/test percentages.", DefaultValueFactory = _ => Defaults.Split.ToString() };
+        var split = new Option<string>("--split") { Description = "Train/validation/test percentages.", DefaultValueFactory = _ => Defaults.Preprocessing.Split.ToString() };
+        var resize = ChoiceOption.Create("--resize", "crop: scale the shorter side, cut the overhang (what ImageNet models saw); stretch: scale each side.",
+            Defaults.Preprocessing.Resize);
+        var imageSize = new Option<int>("--image-size") { Description = "Side of the square images, in pixels.", DefaultValueFactory = _ => Defaults.Preprocessing.ImageSize };
+        var background = new Option<string>("--background")
+        {
+            Description = "Colour that transparent pixels are composited on, as #rrggbb.",
+            DefaultValueFactory = _ => Defaults.Preprocessing.Background,
+        };
         var store = new Option<DirectoryInfo>("--store")
         {
             Description = "Folder for objects (shards, checkpoints, reports) and the run database.",
@@ -41,34 +67,50 @@ public static class RunCommand
 
         var command = new Command("run", "Preprocesses DATA_DIR, trains a classifier and evaluates it, all in this process.")
         {
-            dataDir, backbone, weights, mode, epochs, batchSize, lr, seed, threads, split, store, json, verbose,
+            dataDir, backbone, weights, mode, epochs, batchSize, lr, seed, threads, split, resize, imageSize, background, store, json, verbose,
         };
         command.SetAction(async parse =>
         {
             var asJson = parse.GetValue(json);
+            var folder = parse.GetRequiredValue(dataDir).FullName;
+            var problems = new List<string>();
+            if (!Directory.Exists(folder))
+                problems.Add($"DATA_DIR: the data folder '{folder}' does not exist.");
             var splitText = parse.GetValue(split)!;
-            var splitParsed = SplitRatios.TryParse(splitText, out var ratios);
+            if (!SplitRatios.TryParse(splitText, out var ratios))
+                problems.Add($"--split: must look like 70/15/15 (got '{splitText}').");
+            var (weightsFile, weightsReference) = await Weights(parse.GetValue(weights), problems);
+
             var spec = new RunSpec
             {
-                DataDir = parse.GetRequiredValue(dataDir).FullName,
-                Backbone = parse.GetValue(backbone)!,
-                Weights = parse.GetValue(weights)?.FullName,
-                Mode = parse.GetValue(mode),
-                Epochs = parse.GetValue(epochs),
-                BatchSize = parse.GetValue(batchSize),
-                LearningRate = parse.GetValue(lr),
+                Dataset = DatasetNames.FromFolderName(Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar))),
                 Seed = parse.GetValue(seed),
-                Threads = parse.GetValue(threads),
-                Split = ratios,
+                Preprocessing = new PreprocessingSpec
+                {
+                    Split = ratios,
+                    Resize = ChoiceOption.Parse<ResizeMode>(parse.GetValue(resize)!),
+                    ImageSize = parse.GetValue(imageSize),
+                    Background = parse.GetValue(background)!,
+                },
+                Training = new TrainingSpec
+                {
+                    Backbone = parse.GetValue(backbone)!,
+                    Weights = weightsReference,
+                    Mode = ChoiceOption.Parse<TrainingMode>(parse.GetValue(mode)!),
+                    Epochs = parse.GetValue(epochs),
+                    BatchSize = parse.GetValue(batchSize),
+                    LearningRate = parse.GetValue(lr),
+                    Threads = parse.GetValue(threads),
+                },
             };
-            var problems = Problems(spec);
-            if (!splitParsed)
-                problems.Add($"--split must look like 70/15/15 (got '{splitText}').");
+            foreach (var (field, messages) in spec.Validate())
+                problems.AddRange(messages.Select(message => $"{OptionOf.GetValueOrDefault(field, field)}: {message}."));
             if (problems.Count > 0)
                 return Report(asJson, RunOutcomeJson.Rejected(string.Join(" ", problems)), ExitCodes.BadInput);
 
             var renderer = new ProgressRenderer(Console.Error);
-            var outcome = await EmbeddedRun.ExecuteAsync(spec, parse.GetValue(store)!.FullName, parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning, renderer);
+            var run = new LocalRun(spec, folder, weightsFile, parse.GetValue(store)!.FullName);
+            var outcome = await EmbeddedRun.ExecuteAsync(run, parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning, renderer);
             if (!asJson)
                 renderer.Finished(outcome);
             var exitCode = outcome.State switch
@@ -82,15 +124,17 @@ public static class RunCommand
         return command;
     }
 
-    /// <summary>Everything that can be checked before any work starts.</summary>
-    private static List<string> Problems(RunSpec spec)
+    /// <summary>A local file is named by its content (and copied into the store when the run starts); anything else is a reference.</summary>
+    private static async Task<(string? File, string? Reference)> Weights(string? value, List<string> problems)
     {
-        var problems = spec.Validate().ToList();
-        if (!Directory.Exists(spec.DataDir))
-            problems.Insert(0, $"Data folder '{spec.DataDir}' does not exist.");
-        if (spec.Weights is { } file && !File.Exists(file))
-            problems.Add($"Weights file '{file}' does not exist.");
-        return problems;
+        if (string.IsNullOrEmpty(value))
+            return (null, null);
+        if (File.Exists(value))
+            return (Path.GetFullPath(value), await WeightsImport.ReferenceAsync(value));
+        if (WeightsReference.KnownNames.ContainsKey(value) || WeightsReference.StoreKey(value) is not null)
+            return (null, value);
+        problems.Add($"--weights: the weights file '{value}' does not exist (nor is it a known name: {string.Join(", ", WeightsReference.KnownNames.Keys)}).");
+        return (null, null);
     }
 
     private static int Report(bool asJson, RunOutcomeJson result, int exitCode)
@@ -101,19 +145,4 @@ public static class RunCommand
             Console.Error.WriteLine($"error: {result.Error}");
         return exitCode;
     }
-}
-
-/// <summary>The <c>--json</c> contract: one object on stdout. Fields are only ever added, and schemaVersion says so.</summary>
-public sealed record RunOutcomeJson(
-    int SchemaVersion,
-    Guid? RunId,
-    RunState State,
-    double? TestAccuracy,
-    string? ReportDir,
-    string? Error,
-    IReadOnlyDictionary<string, double>? StageSeconds)
-{
-    public static RunOutcomeJson Rejected(string error) => new(1, null, RunState.Failed, null, null, error, null);
-
-    public static RunOutcomeJson Of(RunOutcome o) => new(1, o.RunId, o.State, o.TestAccuracy, o.ReportDir, o.Error, o.StageSeconds);
 }

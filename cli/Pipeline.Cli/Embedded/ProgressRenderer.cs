@@ -1,6 +1,5 @@
 using System.Globalization;
 using Pipeline.Contracts;
-using Pipeline.Runs;
 
 namespace Pipeline.Cli.Embedded;
 
@@ -11,8 +10,12 @@ public sealed class ProgressRenderer(TextWriter output)
     private readonly bool _interactive = !Console.IsErrorRedirected;
     private int _lastPercent = -1;
 
-    public void Started(Guid runId, RunSpec spec) =>
-        Line($"run {runId:N}: {spec.Backbone} ({spec.Mode.ToString().ToLowerInvariant()}), {spec.Epochs} epochs, batch {spec.BatchSize}, lr {F(spec.LearningRate, "G3")}, split {spec.Split}, data {spec.DataDir}");
+    public void Started(Guid runId, RunSpec spec, string dataDir)
+    {
+        var training = spec.Training;
+        Line($"run {runId:N}: {training.Backbone} ({training.Mode.ToString().ToLowerInvariant()}), {training.Epochs} epochs, batch {training.BatchSize}, " +
+             $"lr {F(training.LearningRate, "G3")}, split {spec.Preprocessing.Split}, data {dataDir} (dataset '{spec.Dataset}')");
+    }
 
     public void Preprocessing(PreprocessingProgressed p)
     {

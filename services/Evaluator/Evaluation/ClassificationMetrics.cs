@@ -156,8 +156,3 @@ public sealed record ClassificationMetrics
         return (double)hits / truth.Length;
     }
 }
-
-/// <param name="Support">Number of samples whose true class this is.</param>
-public sealed record ClassMetrics(string Class, double Precision, double Recall, double F1, int Support);
-
-public sealed record AveragedMetrics(double Precision, double Recall, double F1);

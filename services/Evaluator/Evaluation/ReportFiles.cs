@@ -2,7 +2,7 @@ using Pipeline.Storage;
 
 namespace Pipeline.Evaluator.Evaluation;
 
-/// <summary>Object keys of one run's report files.</summary>
+/// <summary>Object keys of one trial's report files.</summary>
 public sealed record ReportFiles(string MetricsKey, string CurvesKey, string ConfusionKey, string HtmlKey)
 {
     public const string MetricsFileName = "metrics.json";
@@ -10,9 +10,9 @@ public sealed record ReportFiles(string MetricsKey, string CurvesKey, string Con
     public const string ConfusionFileName = "confusion.png";
     public const string HtmlFileName = "report.html";
 
-    public static ReportFiles For(Guid runId) => new(
-        ObjectKeys.ReportFile(runId, MetricsFileName),
-        ObjectKeys.ReportFile(runId, CurvesFileName),
-        ObjectKeys.ReportFile(runId, ConfusionFileName),
-        ObjectKeys.ReportFile(runId, HtmlFileName));
+    public static ReportFiles For(Guid runId, string trialId) => new(
+        ObjectKeys.TrialReport(runId, trialId, MetricsFileName),
+        ObjectKeys.TrialReport(runId, trialId, CurvesFileName),
+        ObjectKeys.TrialReport(runId, trialId, ConfusionFileName),
+        ObjectKeys.TrialReport(runId, trialId, HtmlFileName));
 }

@@ -28,7 +28,7 @@ internal static class ReportHtml
         figcaption { overflow-wrap: anywhere; } .wrong { color: #b00020; }
         """;
 
-    public static string Render(Guid runId, ReportInput input, byte[] curvesPng, byte[] confusionPng)
+    public static string Render(Guid runId, string trialId, ReportInput input, byte[] curvesPng, byte[] confusionPng)
     {
         var metrics = input.Metrics;
         var html = new StringBuilder();
@@ -38,12 +38,12 @@ internal static class ReportHtml
             <head>
             <meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-            <title>Evaluation report {runId}</title>
+            <title>Evaluation report {runId} {Encode(trialId)}</title>
             <style>{Style}</style>
             </head>
             <body>
             <h1>Evaluation report</h1>
-            <p class="muted">Run {runId}</p>
+            <p class="muted">Run {runId}, trial {Encode(trialId)}</p>
             <div class="headline">{Percent(metrics.Accuracy)} test accuracy<small>{Encode(TopKSummary(metrics))}{metrics.Count} test images</small></div>
             """);
         AppendSettings(html, input);
@@ -61,6 +61,7 @@ internal static class ReportHtml
 
     private static void AppendSettings(StringBuilder html, ReportInput input)
     {
+        var training = input.History.Training;
         var splits = string.Join(", ", input.Dataset.SplitCounts.Select(split => $"{split.Key} {split.Value}"));
         html.Append($"""
             <h2>Dataset and training</h2>
@@ -69,12 +70,13 @@ internal static class ReportHtml
             <dt>Classes</dt><dd>{input.Metrics.Classes.Count}: {Encode(string.Join(", ", input.Metrics.Classes))}</dd>
             <dt>Images per split</dt><dd>{Encode(splits)}</dd>
             <dt>Quarantined files</dt><dd>{input.Dataset.QuarantinedCount}</dd>
-            <dt>Backbone</dt><dd>{Encode(input.History.Backbone)}</dd>
-            <dt>Mode</dt><dd>{input.History.Mode.ToString().ToLowerInvariant()}</dd>
-            <dt>Epochs</dt><dd>{input.History.Epochs.Count} trained of {input.Spec.Epochs} planned; best epoch {input.History.BestEpoch} kept</dd>
-            <dt>Learning rate</dt><dd>{input.Spec.LearningRate.ToString("G", CultureInfo.InvariantCulture)}</dd>
-            <dt>Batch size</dt><dd>{input.Spec.BatchSize}</dd>
-            <dt>Seed</dt><dd>{input.Spec.Seed}</dd>
+            <dt>Backbone</dt><dd>{Encode(training.Backbone)}</dd>
+            <dt>Weights</dt><dd>{Encode(training.EffectiveWeights ?? "")}</dd>
+            <dt>Mode</dt><dd>{training.Mode.ToString().ToLowerInvariant()}</dd>
+            <dt>Epochs</dt><dd>{input.History.Epochs.Count} trained of {training.Epochs} planned; best epoch {input.History.BestEpoch} kept</dd>
+            <dt>Learning rate</dt><dd>{training.LearningRate.ToString("G", CultureInfo.InvariantCulture)}</dd>
+            <dt>Batch size</dt><dd>{training.BatchSize}</dd>
+            <dt>Seed</dt><dd>{input.History.Seed}</dd>
             </dl>
             """);
     }

@@ -3,13 +3,13 @@ using Pipeline.Storage;
 
 namespace Pipeline.Evaluator.Evaluation;
 
-/// <summary>Writes a run's evaluation report (metrics.json, curves.png, confusion.png, report.html) to the object store.</summary>
+/// <summary>Writes a trial's evaluation report (metrics.json, curves.png, confusion.png, report.html) to the object store.</summary>
 public sealed class ReportWriter
 {
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <exception cref="ArgumentException">A mistake's thumbnail is not a PNG (it is embedded as image/png).</exception>
-    public async Task<ReportFiles> WriteAsync(IObjectStore store, Guid runId, ReportInput input, CancellationToken ct = default)
+    public async Task<ReportFiles> WriteAsync(IObjectStore store, Guid runId, string trialId, ReportInput input, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(input);
@@ -17,10 +17,10 @@ public sealed class ReportWriter
         if (badThumbnail is not null)
             throw new ArgumentException($"The thumbnail of '{badThumbnail.RelativePath}' is not a PNG image.", nameof(input));
 
-        var files = ReportFiles.For(runId);
+        var files = ReportFiles.For(runId, trialId);
         var curvesPng = TrainingCurvesPlot.Render(input.History);
         var confusionPng = ConfusionMatrixPlot.Render(input.Metrics.Classes, input.Metrics.ConfusionMatrix);
-        var html = ReportHtml.Render(runId, input, curvesPng, confusionPng);
+        var html = ReportHtml.Render(runId, trialId, input, curvesPng, confusionPng);
 
         await store.PutJsonAsync(files.MetricsKey, input.Metrics, ct);
         await store.PutBytesAsync(files.CurvesKey, curvesPng, ct);

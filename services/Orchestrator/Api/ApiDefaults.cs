@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing;
+using Pipeline.Contracts;
 
 namespace Pipeline.Orchestrator.Api;
 

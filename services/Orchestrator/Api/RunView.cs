@@ -1,6 +1,5 @@
 using Pipeline.Contracts;
 using Pipeline.Orchestrator.Runs;
-using Pipeline.Runs;
 
 namespace Pipeline.Orchestrator.Api;
 
@@ -11,12 +10,13 @@ public sealed record RunView(
     RunSpec Spec,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    int? Epoch,
-    double? ValidationAccuracy,
+    IReadOnlyList<TrialView> Trials,
+    string? BestTrialId,
     double? TestAccuracy,
-    string? ReportKey,
+    string? SummaryKey,
     string? Error)
 {
     public static RunView Of(RunRecord run) => new(
-        run.Id, run.State, run.Spec, run.CreatedAt, run.UpdatedAt, run.Epoch, run.ValidationAccuracy, run.TestAccuracy, run.ReportKey, run.Error);
+        run.Id, run.State, run.Spec, run.CreatedAt, run.UpdatedAt, run.Trials.Select(TrialView.Of).ToList(),
+        run.BestTrial?.TrialId, run.BestTrial?.TestAccuracy, run.SummaryKey, run.Error);
 }

@@ -1,6 +1,6 @@
 using MassTransit;
 using Pipeline.Orchestrator.Runs;
-using Pipeline.Runs;
+using Pipeline.Contracts;
 
 namespace Pipeline.Orchestrator.Api;
 
@@ -18,10 +18,10 @@ public static class RunsApi
 
     private static async Task<IResult> SubmitAsync(RunSpec spec, RunCoordinator coordinator, IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
-        if (spec.Validate() is [_, ..] errors)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["spec"] = [.. errors] });
+        if (spec.Validate() is { Count: > 0 } errors)
+            return TypedResults.ValidationProblem(errors);
         var run = await coordinator.SubmitAsync(Guid.NewGuid(), spec, publisher, cancellationToken);
-        return TypedResults.Accepted($"/runs/{run.Id}", RunView.Of(run));
+        return TypedResults.Accepted($"/runs/{run!.Id}", RunView.Of(run));
     }
 
     private static IResult Get(Guid id, RunStore store) =>

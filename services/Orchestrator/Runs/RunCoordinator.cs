@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Runs;
 using Pipeline.Storage;
@@ -6,85 +7,205 @@ using Pipeline.Storage;
 namespace Pipeline.Orchestrator.Runs;
 
 /// <summary>
-/// The run state machine: Submitted -> Preprocessing -> Training -> Evaluating -> Completed, or Failed / Cancelled
-/// from any live state. Each event moves a run only from the state that expects it, so an event that arrives twice
-/// or late changes nothing. State is saved before the next command is published.
+/// The run state machine: Submitted -> Preprocessing -> Training -> Evaluating -> Completed, or Failed / Cancelled from
+/// any live state, or Interrupted when the process doing the work died. Each event moves a run only from the state that
+/// expects it, so an event that arrives twice or late changes nothing. State is saved before the commands it causes
+/// are published.
 /// </summary>
-public sealed class RunCoordinator(RunStore runs, IObjectStore objects, TimeProvider clock, ILogger<RunCoordinator> logger)
+public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSummaryWriter summaries, IOptions<OrchestratorOptions> options,
+    TimeProvider clock, ILogger<RunCoordinator> logger)
 {
     /// <summary>Every run has one trial for now; sweeps will fan out several.</summary>
     public const string DefaultTrialId = "t1";
 
-    public async Task<RunRecord> SubmitAsync(Guid runId, RunSpec spec, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
+    private string? Owner => options.Value.InProcessWorkers ? ProcessIdentity.Current : null;
+
+    /// <summary>Starts a run; an invalid specification is rejected with <see cref="RunRejected"/> and no run is created.</summary>
+    /// <returns>The run, or null when the specification was rejected.</returns>
+    public async Task<RunRecord?> SubmitAsync(Guid runId, RunSpec spec, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
     {
-        if (spec.Validate() is [_, ..] errors)
-            throw new PipelineException(string.Join(Environment.NewLine, errors));
+        if (spec.Validate() is { Count: > 0 } errors)
+        {
+            logger.LogWarning("Run {RunId} rejected: {Errors}", runId, ValidationErrors.Describe(errors));
+            await publisher.Publish(new RunRejected(runId, errors), cancellationToken);
+            return null;
+        }
         var now = clock.GetUtcNow();
-        var submitted = new RunRecord { Id = runId, State = RunState.Submitted, Spec = spec, CreatedAt = now, UpdatedAt = now };
+        var submitted = new RunRecord
+        {
+            Id = runId, State = RunState.Submitted, Spec = spec, CreatedAt = now, UpdatedAt = now, Owner = Owner,
+            Trials = [new TrialRecord { TrialId = DefaultTrialId, State = RunState.Submitted, Training = spec.Training }],
+        };
         if (runs.TryInsert(submitted))
             await WriteRunFileAsync(submitted, ComponentVersions.Host, cancellationToken);
         var started = await MoveAsync(runId, RunState.Submitted, run => run with { State = RunState.Preprocessing }, cancellationToken);
         if (started is not null)
-            await publisher.Publish(new PreprocessDataset(runId, spec), cancellationToken);
-        return runs.Find(runId)!;
+            await publisher.Publish(Preprocess(started), cancellationToken);
+        return runs.Find(runId);
     }
 
     public async Task OnDatasetPreparedAsync(DatasetPrepared e, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
     {
-        var run = await MoveAsync(e.RunId, RunState.Preprocessing,
-            r => r with { State = RunState.Training, ManifestKey = e.ManifestKey, Fingerprint = e.Fingerprint }, cancellationToken);
+        var run = await MoveAsync(e.RunId, RunState.Preprocessing, r => r with
+        {
+            State = RunState.Training,
+            ManifestKey = e.ManifestKey,
+            Fingerprint = e.Fingerprint,
+            Trials = r.Trials.Select(t => t with { State = RunState.Training }).ToList(),
+        }, cancellationToken);
         if (run is null)
             return;
         await WriteRunFileAsync(run, e.Versions, cancellationToken);
-        await publisher.Publish(new TrainModel(run.Id, DefaultTrialId, run.Spec, e.ManifestKey), cancellationToken);
+        foreach (var trial in run.Trials)
+            await publisher.Publish(Train(run, trial), cancellationToken);
     }
 
     public Task OnEpochCompletedAsync(EpochCompleted e, CancellationToken cancellationToken = default) =>
-        MoveAsync(e.RunId, RunState.Training,
-            r => e.Epoch <= (r.Epoch ?? 0) ? null : r with { Epoch = e.Epoch, ValidationAccuracy = e.ValidationAccuracy }, cancellationToken);
+        MoveAsync(e.RunId, RunState.Training, r => r.Trial(e.TrialId) is { State: RunState.Training } trial && e.Epoch > (trial.Epoch ?? 0)
+            ? r.WithTrial(e.TrialId, t => t with { Epoch = e.Epoch, ValidationAccuracy = e.ValidationAccuracy })
+            : null, cancellationToken);
 
     public async Task OnModelTrainedAsync(ModelTrained e, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
     {
-        var run = await MoveAsync(e.RunId, RunState.Training,
-            r => r with { State = RunState.Evaluating, ModelKey = e.ModelKey, HistoryKey = e.HistoryKey }, cancellationToken);
+        var run = await MoveAsync(e.RunId, null, r =>
+        {
+            if (r.Trial(e.TrialId) is not { State: RunState.Training })
+                return null;
+            var changed = r.WithTrial(e.TrialId, t => t with
+            {
+                State = RunState.Evaluating, ModelKey = e.ModelKey, HistoryKey = e.HistoryKey,
+                BestEpoch = e.BestEpoch, ValidationAccuracy = e.BestValidationAccuracy,
+            });
+            return changed with { State = changed.Trials.Any(t => t.State == RunState.Training) ? RunState.Training : RunState.Evaluating };
+        }, cancellationToken);
         if (run is null)
             return;
         await WriteRunFileAsync(run, e.Versions, cancellationToken);
-        await publisher.Publish(new EvaluateModel(run.Id, e.TrialId, run.Spec, run.ManifestKey!, e.ModelKey, e.HistoryKey), cancellationToken);
+        await publisher.Publish(Evaluate(run, run.Trial(e.TrialId)!), cancellationToken);
     }
 
-    public async Task OnModelEvaluatedAsync(ModelEvaluated e, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
-    {
-        var run = await MoveAsync(e.RunId, RunState.Evaluating,
-            r => r with { State = RunState.Completed, TestAccuracy = e.TestAccuracy, ReportKey = e.ReportKey }, cancellationToken);
-        if (run is not null)
-            await publisher.Publish(new RunCompleted(run.Id, run.State, run.TestAccuracy, run.ReportKey, null), cancellationToken);
-    }
+    public Task OnModelEvaluatedAsync(ModelEvaluated e, IPublishEndpoint publisher, CancellationToken cancellationToken = default) =>
+        EndTrialAsync(e.RunId, e.TrialId, RunState.Evaluating,
+            t => t with { State = RunState.Completed, TestAccuracy = e.TestAccuracy, ReportKey = e.ReportKey }, publisher, cancellationToken);
 
     public async Task OnStageFailedAsync(StageFailed e, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
     {
-        var run = await MoveAsync(e.RunId, null, r => r with { State = RunState.Failed, Error = $"{e.Stage}: {e.Reason}" }, cancellationToken);
+        var error = $"{e.Stage}: {e.Reason}";
+        if (e.TrialId is { } trialId)
+        {
+            await EndTrialAsync(e.RunId, trialId, null, t => t with { State = RunState.Failed, Error = error }, publisher, cancellationToken);
+            return;
+        }
+        var run = await MoveAsync(e.RunId, null, r => r with
+        {
+            State = RunState.Failed,
+            Error = error,
+            Trials = r.Trials.Select(t => t.State.IsFinal() ? t : t with { State = RunState.Failed }).ToList(),
+        }, cancellationToken);
         if (run is not null)
-            await publisher.Publish(new RunCompleted(run.Id, run.State, null, null, run.Error), cancellationToken);
+            await PublishCompletedAsync(run, publisher, cancellationToken);
     }
 
     /// <summary>Cancels a live run; returns the run as it is afterwards, or null when there is no such run.</summary>
     public async Task<RunRecord?> CancelAsync(Guid runId, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
     {
-        var run = await MoveAsync(runId, null, r => r with { State = RunState.Cancelled }, cancellationToken);
+        var run = await MoveAsync(runId, null, r => r with
+        {
+            State = RunState.Cancelled,
+            Trials = r.Trials.Select(t => t.State.IsFinal() ? t : t with { State = RunState.Cancelled }).ToList(),
+        }, cancellationToken, includeInterrupted: true);
         if (run is not null)
         {
             await publisher.Publish(new RunCancelled(runId), cancellationToken);
-            await publisher.Publish(new RunCompleted(runId, RunState.Cancelled, null, null, null), cancellationToken);
+            await PublishCompletedAsync(run, publisher, cancellationToken);
         }
         return runs.Find(runId);
+    }
+
+    /// <summary>Marks the live runs whose owning process died as Interrupted; returns how many.</summary>
+    public async Task<int> InterruptOrphansAsync(CancellationToken cancellationToken = default)
+    {
+        var orphans = runs.ListLive().Where(run => run.Owner is { } owner && owner != ProcessIdentity.Current && !ProcessIdentity.IsAlive(owner));
+        var count = 0;
+        foreach (var orphan in orphans)
+            if (await MoveAsync(orphan.Id, orphan.State, r => r with { State = RunState.Interrupted }, cancellationToken) is not null)
+                count++;
+        return count;
+    }
+
+    /// <summary>Continues an Interrupted run: its stage's command is sent again, and the stage resumes from what it stored.</summary>
+    /// <returns>The run afterwards, or null when there is no such run.</returns>
+    public async Task<RunRecord?> ResumeAsync(Guid runId, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
+    {
+        var run = await MoveAsync(runId, RunState.Interrupted, r => r with { State = ResumedState(r), Owner = Owner }, cancellationToken,
+            includeInterrupted: true);
+        if (run is not null)
+            foreach (var command in PendingCommands(run))
+                await publisher.Publish(command, cancellationToken);
+        return runs.Find(runId);
+    }
+
+    private static RunState ResumedState(RunRecord run) =>
+        run.ManifestKey is null ? RunState.Preprocessing
+        : run.Trials.Any(t => t.State == RunState.Training) ? RunState.Training
+        : RunState.Evaluating;
+
+    /// <summary>The commands that a run in its current state waits on.</summary>
+    private static IEnumerable<object> PendingCommands(RunRecord run)
+    {
+        if (run.State == RunState.Preprocessing)
+            yield return Preprocess(run);
+        foreach (var trial in run.Trials)
+            if (trial.State == RunState.Training)
+                yield return Train(run, trial);
+            else if (trial.State == RunState.Evaluating)
+                yield return Evaluate(run, trial);
+    }
+
+    private static PreprocessDataset Preprocess(RunRecord run) => new(run.Id, run.Spec.Dataset, run.Spec.Preprocessing, run.Spec.Seed);
+
+    private static TrainModel Train(RunRecord run, TrialRecord trial) => new(run.Id, trial.TrialId, trial.Training, run.Spec.Seed, run.ManifestKey!);
+
+    private static EvaluateModel Evaluate(RunRecord run, TrialRecord trial) =>
+        new(run.Id, trial.TrialId, run.Spec.Evaluation, run.Spec.Seed, run.ManifestKey!, trial.ModelKey!, trial.HistoryKey!);
+
+    /// <summary>Ends one trial; when it was the last one running, the run ends: Completed when any trial completed, else Failed.</summary>
+    private async Task EndTrialAsync(Guid runId, string trialId, RunState? expected, Func<TrialRecord, TrialRecord> end,
+        IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        var run = await MoveAsync(runId, null, r =>
+        {
+            if (r.Trial(trialId) is not { } trial || trial.State.IsFinal() || (expected is { } state && trial.State != state))
+                return null;
+            var changed = r.WithTrial(trialId, end);
+            if (!changed.Trials.All(t => t.State.IsFinal()))
+                return changed with { State = changed.Trials.Any(t => t.State == RunState.Training) ? RunState.Training : RunState.Evaluating };
+            return changed.BestTrial is not null
+                ? changed with { State = RunState.Completed }
+                : changed with { State = RunState.Failed, Error = string.Join("; ", changed.Trials.Select(t => t.Error).OfType<string>().Distinct()) };
+        }, cancellationToken);
+        if (run is not null && run.State.IsFinal())
+            await PublishCompletedAsync(run, publisher, cancellationToken);
+    }
+
+    private async Task PublishCompletedAsync(RunRecord run, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        if (run.Trials.Any(t => t.State == RunState.Completed))
+        {
+            var summaryKey = await summaries.WriteAsync(run, cancellationToken);
+            run = await MoveAsync(run.Id, run.State, r => r with { SummaryKey = summaryKey }, cancellationToken, includeFinal: true) ?? run;
+        }
+        var best = run.BestTrial;
+        await publisher.Publish(new RunCompleted(run.Id, run.State, best?.TestAccuracy, best?.ReportKey, run.Error,
+            run.Trials.Select(t => t.Outcome()).ToList(), run.SummaryKey, best?.TrialId), cancellationToken);
     }
 
     /// <summary>
     /// Applies <paramref name="change"/> to the run if it is in <paramref name="expected"/> (any live state when null),
     /// retrying on a concurrent update. Returns the saved run, or null when nothing changed.
     /// </summary>
-    private async Task<RunRecord?> MoveAsync(Guid runId, RunState? expected, Func<RunRecord, RunRecord?> change, CancellationToken cancellationToken)
+    private async Task<RunRecord?> MoveAsync(Guid runId, RunState? expected, Func<RunRecord, RunRecord?> change, CancellationToken cancellationToken,
+        bool includeInterrupted = false, bool includeFinal = false)
     {
         while (true)
         {
@@ -95,7 +216,8 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, TimeProv
                 logger.LogWarning("Event for unknown run {RunId} ignored", runId);
                 return null;
             }
-            if (run.State.IsFinal() || (expected is { } state && run.State != state))
+            var movable = (includeFinal || !run.State.IsFinal()) && (includeInterrupted || run.State != RunState.Interrupted);
+            if (!movable || (expected is { } state && run.State != state))
             {
                 logger.LogDebug("Run {RunId} is {State}; event for {Expected} ignored", runId, run.State, expected);
                 return null;
@@ -115,7 +237,7 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, TimeProv
 
     private async Task WriteRunFileAsync(RunRecord run, IReadOnlyDictionary<string, string> versions, CancellationToken cancellationToken)
     {
-        var key = ObjectKeys.RunRecord(run.Id);
+        var key = ObjectKeys.RunFile(run.Id);
         var known = await objects.ExistsAsync(key, cancellationToken)
             ? (await objects.GetJsonAsync<RunFile>(key, cancellationToken)).Versions
             : new Dictionary<string, string>();

@@ -7,6 +7,7 @@ namespace Pipeline.Orchestrator.Runs;
 public sealed class RunEventsConsumer(RunCoordinator coordinator) :
     IConsumer<SubmitRun>,
     IConsumer<CancelRun>,
+    IConsumer<ResumeRun>,
     IConsumer<DatasetPrepared>,
     IConsumer<EpochCompleted>,
     IConsumer<ModelTrained>,
@@ -18,6 +19,9 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator) :
 
     public Task Consume(ConsumeContext<CancelRun> context) =>
         coordinator.CancelAsync(context.Message.RunId, context, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<ResumeRun> context) =>
+        coordinator.ResumeAsync(context.Message.RunId, context, context.CancellationToken);
 
     public Task Consume(ConsumeContext<DatasetPrepared> context) =>
         coordinator.OnDatasetPreparedAsync(context.Message, context, context.CancellationToken);

@@ -1,5 +1,4 @@
 using Pipeline.Contracts;
-using Pipeline.Runs;
 
 namespace Pipeline.Orchestrator.Runs;
 
@@ -14,11 +13,18 @@ public sealed record RunRecord
     public long Version { get; init; }
     public string? ManifestKey { get; init; }
     public string? Fingerprint { get; init; }
-    public string? ModelKey { get; init; }
-    public string? HistoryKey { get; init; }
-    public int? Epoch { get; init; }
-    public double? ValidationAccuracy { get; init; }
-    public double? TestAccuracy { get; init; }
-    public string? ReportKey { get; init; }
+    public required IReadOnlyList<TrialRecord> Trials { get; init; }
+    public string? SummaryKey { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>The process doing the run's work when that is this orchestrator's own process (see <see cref="ProcessIdentity"/>).</summary>
+    public string? Owner { get; init; }
+
+    public TrialRecord? Trial(string trialId) => Trials.FirstOrDefault(t => t.TrialId == trialId);
+
+    public RunRecord WithTrial(string trialId, Func<TrialRecord, TrialRecord> change) =>
+        this with { Trials = Trials.Select(t => t.TrialId == trialId ? change(t) : t).ToList() };
+
+    /// <summary>The completed trial with the best test accuracy (the first on ties); null when none completed.</summary>
+    public TrialRecord? BestTrial => Trials.Where(t => t.State == RunState.Completed).MaxBy(t => t.TestAccuracy ?? -1);
 }

@@ -1,67 +1,52 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Pipeline.Contracts;
-using Pipeline.Runs;
 
 namespace Pipeline.Orchestrator.Runs;
 
 /// <summary>
-/// Run state in one SQLite table. Updates are compare-and-swap on <see cref="RunRecord.Version"/>
+/// Run state in one SQLite table (trials as a JSON column). Updates are compare-and-swap on <see cref="RunRecord.Version"/>
 /// (optimistic concurrency), so two events racing for one run never overwrite each other silently.
 /// </summary>
 public sealed class RunStore
 {
+    /// <summary>Bumped when the table changes shape; an older table is kept aside under another name, never dropped.</summary>
+    private const int SchemaVersion = 2;
+
     private readonly string _connectionString;
 
-    public RunStore(string databasePath)
+    /// <param name="connectionString">A SQLite connection string, e.g. <c>Data Source=.pipeline/runs.db</c>.</param>
+    public RunStore(string connectionString)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true, DefaultTimeout = 30 }.ToString();
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
+        if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } folder)
+            Directory.CreateDirectory(folder);
+        _connectionString = builder.ToString();
         using var connection = Open();
-        Execute(connection, """
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS runs (
-                id TEXT PRIMARY KEY,
-                state TEXT NOT NULL,
-                spec TEXT NOT NULL,
-                created_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL,
-                version INTEGER NOT NULL,
-                manifest_key TEXT, fingerprint TEXT, model_key TEXT, history_key TEXT,
-                epoch INTEGER, validation_accuracy REAL, test_accuracy REAL, report_key TEXT, error TEXT);
-            """);
+        Migrate(connection);
     }
 
     /// <summary>Inserts a new run; false when a run with that id already exists (a redelivered submit).</summary>
     public bool TryInsert(RunRecord run)
     {
         using var connection = Open();
-        using var command = Command(connection, "INSERT OR IGNORE INTO runs VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $model_key, $history_key, $epoch, $validation_accuracy, $test_accuracy, $report_key, $error)", run);
+        using var command = Command(connection, """
+            INSERT OR IGNORE INTO runs (id, state, spec, created_at, updated_at, version, manifest_key, fingerprint, trials, summary_key, error, owner)
+            VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $trials, $summary_key, $error, $owner)
+            """, run);
         return command.ExecuteNonQuery() == 1;
     }
 
-    public RunRecord? Find(Guid id)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM runs WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id.ToString("N"));
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? Read(reader) : null;
-    }
+    public RunRecord? Find(Guid id) =>
+        Query("SELECT * FROM runs WHERE id = $id", ("$id", id.ToString("N"))).SingleOrDefault();
 
-    public IReadOnlyList<RunRecord> List(int limit)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM runs ORDER BY created_at DESC LIMIT $limit";
-        command.Parameters.AddWithValue("$limit", limit);
-        using var reader = command.ExecuteReader();
-        var runs = new List<RunRecord>();
-        while (reader.Read())
-            runs.Add(Read(reader));
-        return runs;
-    }
+    public IReadOnlyList<RunRecord> List(int limit) =>
+        Query("SELECT * FROM runs ORDER BY created_at DESC LIMIT $limit", ("$limit", limit));
+
+    /// <summary>Runs that are neither final nor interrupted, oldest first.</summary>
+    public IReadOnlyList<RunRecord> ListLive() =>
+        Query("SELECT * FROM runs WHERE state NOT IN ('Completed', 'Failed', 'Cancelled', 'Interrupted') ORDER BY created_at");
 
     /// <summary>Writes <paramref name="run"/> if the stored version is still <c>run.Version</c>; false when someone else got there first.</summary>
     public bool TryUpdate(RunRecord run)
@@ -69,12 +54,53 @@ public sealed class RunStore
         using var connection = Open();
         using var command = Command(connection, """
             UPDATE runs SET state = $state, spec = $spec, updated_at = $updated_at, version = version + 1,
-                manifest_key = $manifest_key, fingerprint = $fingerprint, model_key = $model_key, history_key = $history_key,
-                epoch = $epoch, validation_accuracy = $validation_accuracy, test_accuracy = $test_accuracy,
-                report_key = $report_key, error = $error
+                manifest_key = $manifest_key, fingerprint = $fingerprint, trials = $trials, summary_key = $summary_key,
+                error = $error, owner = $owner
             WHERE id = $id AND version = $version
             """, run);
         return command.ExecuteNonQuery() == 1;
+    }
+
+    private static void Migrate(SqliteConnection connection)
+    {
+        Execute(connection, "PRAGMA journal_mode = WAL;");
+        using var version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version;";
+        var current = Convert.ToInt32(version.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (current == SchemaVersion)
+            return;
+        using var transaction = connection.BeginTransaction();
+        // The first version set no user_version; its table is kept, renamed, for anyone who wants its history.
+        Execute(connection, $"ALTER TABLE runs RENAME TO runs_v{Math.Max(current, 1)};", ignoreMissingTable: true);
+        Execute(connection, $"""
+            CREATE TABLE runs (
+                id TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                spec TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                manifest_key TEXT, fingerprint TEXT,
+                trials TEXT NOT NULL,
+                summary_key TEXT, error TEXT, owner TEXT);
+            CREATE INDEX runs_by_state ON runs (state);
+            PRAGMA user_version = {SchemaVersion};
+            """);
+        transaction.Commit();
+    }
+
+    private IReadOnlyList<RunRecord> Query(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        using var reader = command.ExecuteReader();
+        var runs = new List<RunRecord>();
+        while (reader.Read())
+            runs.Add(Read(reader));
+        return runs;
     }
 
     private SqliteConnection Open()
@@ -84,11 +110,18 @@ public sealed class RunStore
         return connection;
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
+    private static void Execute(SqliteConnection connection, string sql, bool ignoreMissingTable = false)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.ExecuteNonQuery();
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (ignoreMissingTable && e.Message.Contains("no such table", StringComparison.Ordinal))
+        {
+            // Nothing to keep aside: a new database.
+        }
     }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, RunRecord run)
@@ -98,19 +131,16 @@ public sealed class RunStore
         var p = command.Parameters;
         p.AddWithValue("$id", run.Id.ToString("N"));
         p.AddWithValue("$state", run.State.ToString());
-        p.AddWithValue("$spec", JsonSerializer.Serialize(run.Spec, PipelineJson.Options));
-        p.AddWithValue("$created_at", run.CreatedAt.ToString("O"));
-        p.AddWithValue("$updated_at", run.UpdatedAt.ToString("O"));
+        p.AddWithValue("$spec", JsonSerializer.Serialize(run.Spec, PipelineJson.Compact));
+        p.AddWithValue("$created_at", run.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+        p.AddWithValue("$updated_at", run.UpdatedAt.ToString("O", CultureInfo.InvariantCulture));
         p.AddWithValue("$version", run.Version);
         p.AddWithValue("$manifest_key", (object?)run.ManifestKey ?? DBNull.Value);
         p.AddWithValue("$fingerprint", (object?)run.Fingerprint ?? DBNull.Value);
-        p.AddWithValue("$model_key", (object?)run.ModelKey ?? DBNull.Value);
-        p.AddWithValue("$history_key", (object?)run.HistoryKey ?? DBNull.Value);
-        p.AddWithValue("$epoch", (object?)run.Epoch ?? DBNull.Value);
-        p.AddWithValue("$validation_accuracy", (object?)run.ValidationAccuracy ?? DBNull.Value);
-        p.AddWithValue("$test_accuracy", (object?)run.TestAccuracy ?? DBNull.Value);
-        p.AddWithValue("$report_key", (object?)run.ReportKey ?? DBNull.Value);
+        p.AddWithValue("$trials", JsonSerializer.Serialize(run.Trials, PipelineJson.Compact));
+        p.AddWithValue("$summary_key", (object?)run.SummaryKey ?? DBNull.Value);
         p.AddWithValue("$error", (object?)run.Error ?? DBNull.Value);
+        p.AddWithValue("$owner", (object?)run.Owner ?? DBNull.Value);
         return command;
     }
 
@@ -118,19 +148,16 @@ public sealed class RunStore
     {
         Id = Guid.ParseExact(r.GetString(r.GetOrdinal("id")), "N"),
         State = Enum.Parse<RunState>(r.GetString(r.GetOrdinal("state"))),
-        Spec = JsonSerializer.Deserialize<RunSpec>(r.GetString(r.GetOrdinal("spec")), PipelineJson.Options)!,
-        CreatedAt = DateTimeOffset.Parse(r.GetString(r.GetOrdinal("created_at")), System.Globalization.CultureInfo.InvariantCulture),
-        UpdatedAt = DateTimeOffset.Parse(r.GetString(r.GetOrdinal("updated_at")), System.Globalization.CultureInfo.InvariantCulture),
+        Spec = JsonSerializer.Deserialize<RunSpec>(r.GetString(r.GetOrdinal("spec")), PipelineJson.Compact)!,
+        CreatedAt = DateTimeOffset.Parse(r.GetString(r.GetOrdinal("created_at")), CultureInfo.InvariantCulture),
+        UpdatedAt = DateTimeOffset.Parse(r.GetString(r.GetOrdinal("updated_at")), CultureInfo.InvariantCulture),
         Version = r.GetInt64(r.GetOrdinal("version")),
         ManifestKey = Text(r, "manifest_key"),
         Fingerprint = Text(r, "fingerprint"),
-        ModelKey = Text(r, "model_key"),
-        HistoryKey = Text(r, "history_key"),
-        Epoch = r.IsDBNull(r.GetOrdinal("epoch")) ? null : r.GetInt32(r.GetOrdinal("epoch")),
-        ValidationAccuracy = r.IsDBNull(r.GetOrdinal("validation_accuracy")) ? null : r.GetDouble(r.GetOrdinal("validation_accuracy")),
-        TestAccuracy = r.IsDBNull(r.GetOrdinal("test_accuracy")) ? null : r.GetDouble(r.GetOrdinal("test_accuracy")),
-        ReportKey = Text(r, "report_key"),
+        Trials = JsonSerializer.Deserialize<List<TrialRecord>>(r.GetString(r.GetOrdinal("trials")), PipelineJson.Compact)!,
+        SummaryKey = Text(r, "summary_key"),
         Error = Text(r, "error"),
+        Owner = Text(r, "owner"),
     };
 
     private static string? Text(SqliteDataReader r, string column) =>

@@ -6,12 +6,6 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace Pipeline.Preprocessor.Datasets;
 
-/// <summary>What <see cref="FashionMnist.Export"/> wrote: an ImageFolder with <paramref name="ImagesPerClass"/>[label] PNGs per class.</summary>
-public sealed record FashionMnistExportResult(string OutDir, IReadOnlyList<string> Classes, IReadOnlyList<int> ImagesPerClass)
-{
-    public int Total => ImagesPerClass.Sum();
-}
-
 /// <summary>Turns the Fashion-MNIST training set (gzipped IDX files, as Debian's dataset-fashion-mnist ships them) into an ImageFolder of PNGs.</summary>
 public static class FashionMnist
 {

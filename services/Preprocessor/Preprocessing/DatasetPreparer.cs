@@ -1,104 +1,92 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Win32.SafeHandles;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
-using Pipeline.Runs;
+using Pipeline.Imaging;
 using Pipeline.Shards;
 using Pipeline.Storage;
 
 namespace Pipeline.Preprocessor.Preprocessing;
 
-/// <summary>Images decoded so far out of all candidate image files of the dataset.</summary>
-public readonly record struct PreprocessingProgress(int Processed, int Total);
-
-/// <summary>A dataset ready for training: its manifest, where the manifest lives, and whether an earlier run had already made it.</summary>
-public sealed record PreparedDataset(DatasetManifest Manifest, string ManifestKey, bool FromCache)
-{
-    public DatasetPrepared ToEvent(Guid runId) => new(
-        runId, ManifestKey, Manifest.Fingerprint, Manifest.Classes.Count,
-        Manifest[DatasetSplits.Train].Count, Manifest[DatasetSplits.Validation].Count, Manifest[DatasetSplits.Test].Count,
-        Manifest.Quarantine.Count, FromCache, Versions);
-
-    private static readonly IReadOnlyDictionary<string, string> Versions = ComponentVersions.Of(typeof(SixLabors.ImageSharp.Image), typeof(DatasetPreparer));
-}
-
 /// <summary>
-/// The Preprocessor stage: ImageFolder in, shards and a manifest out (under <c>prepared/&lt;fingerprint&gt;/</c>).
+/// The Preprocessor stage: a dataset in, shards and a manifest out (under <c>prepared/&lt;fingerprint&gt;/</c>).
 /// Bad files are quarantined, never fatal; the manifest is written last, so its presence means every shard is in place.
 /// </summary>
-public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer> logger, PreprocessingOptions? options = null)
+public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer> logger, PreprocessorOptions? options = null)
 {
     public const int ProgressInterval = 100;
 
-    private readonly PreprocessingOptions _options = options ?? PreprocessingOptions.Default;
+    private readonly PreprocessorOptions _options = options ?? PreprocessorOptions.Default;
 
     /// <exception cref="PipelineException">The folder, its classes or its images cannot make a dataset (the message says why).</exception>
-    public async Task<PreparedDataset> PrepareAsync(RunSpec spec, IProgress<PreprocessingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<PreparedDataset> PrepareAsync(IDatasetSource source, PreprocessingSpec preprocessing, int seed,
+        IProgress<PreprocessingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (spec.Split.Error is { } splitError)
-            throw new PipelineException(splitError);
-        var scan = await Task.Run(() => ImageFolderScanner.Scan(spec.DataDir), cancellationToken);
-        if (scan.Images.Count == 0)
+        if (preprocessing.Split.Error is { } splitError)
+            throw new PipelineException($"split {splitError}.");
+        var listing = await source.ListAsync(cancellationToken);
+        if (listing.Files.Count == 0)
             throw new PipelineException(
-                $"'{spec.DataDir}' holds no image files (extensions {string.Join(" ", ImageFolderScanner.ImageExtensions.Order(StringComparer.Ordinal))}) " +
-                $"in its class folders; skipped {scan.Skipped.NotImages} other and {scan.Skipped.Hidden} hidden files.");
+                $"Dataset '{source.Name}' holds no image files (extensions {string.Join(" ", ImageFolder.ImageExtensions.Order(StringComparer.Ordinal))}) " +
+                $"in its class folders; skipped {listing.Skipped.NotImages} other and {listing.Skipped.Hidden} hidden files.");
 
-        var fingerprint = DatasetFingerprint.Compute(scan, _options, spec.Seed, spec.Split);
+        var fingerprint = DatasetFingerprint.Compute(listing, preprocessing, _options, seed);
         var manifestKey = ObjectKeys.Manifest(fingerprint);
         if (await TryLoadCachedAsync(manifestKey, cancellationToken) is { } cached)
         {
-            logger.LogInformation("Dataset {Fingerprint} is already prepared ({Images} images); reusing {ManifestKey}", fingerprint, scan.Images.Count, manifestKey);
+            logger.LogInformation("Dataset {Fingerprint} is already prepared ({Images} images); reusing {ManifestKey}", fingerprint, listing.Files.Count, manifestKey);
             return new PreparedDataset(cached, manifestKey, FromCache: true);
         }
 
-        logger.LogInformation("Preparing {Images} images in {Classes} classes from {Root} as dataset {Fingerprint}", scan.Images.Count, scan.Classes.Count, scan.Root, fingerprint);
+        logger.LogInformation("Preparing {Images} images in {Classes} classes of dataset {Dataset} as {Fingerprint}", listing.Files.Count, listing.Classes.Count, source.Name, fingerprint);
         var stopwatch = Stopwatch.StartNew();
-        var loader = new SafeImageLoader(_options);
+        var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels));
         using var pixels = PixelSpill.Create(_options.WorkDirectory, loader.PixelBytes, fingerprint);
-        var problems = await DecodeAllAsync(scan, loader, pixels, progress, cancellationToken);
+        var problems = await DecodeAllAsync(source, listing, loader, pixels, progress, cancellationToken);
         var decodeSeconds = stopwatch.Elapsed.TotalSeconds;
 
-        var quarantine = scan.Images.Select((image, i) => (image, problem: problems[i]))
+        var quarantine = listing.Files.Select((image, i) => (image, problem: problems[i]))
             .Where(entry => entry.problem is not null)
             .Select(entry => new QuarantinedFile(entry.image.RelativePath, entry.problem!))
             .ToArray();
-        var usable = Enumerable.Range(0, scan.Images.Count).Where(i => problems[i] is null).ToArray();
+        var usable = Enumerable.Range(0, listing.Files.Count).Where(i => problems[i] is null).ToArray();
         if (usable.Length == 0)
             throw new PipelineException(
-                $"None of the {scan.Images.Count} image files in '{spec.DataDir}' could be read; " +
+                $"None of the {listing.Files.Count} image files in dataset '{source.Name}' could be read; " +
                 $"for example '{quarantine[0].Path}': {quarantine[0].Reason}.");
         foreach (var file in quarantine)
             logger.LogWarning("Quarantined {Path}: {Reason}", file.Path, file.Reason);
 
         var splitIndices = StratifiedSplitter.Split(
-            usable.Select(i => new LabelledImage(scan.Images[i].RelativePath, scan.Images[i].Label)).ToArray(), scan.Classes, spec.Split, spec.Seed);
+            usable.Select(i => new LabelledImage(listing.Files[i].RelativePath, listing.Files[i].Label)).ToArray(), listing.Classes, preprocessing.Split, seed);
         var splits = new Dictionary<string, SplitManifest>();
-        using var shardBuffer = new MemoryStream(ShardFormat.HeaderSize + Math.Min(usable.Length, _options.ImagesPerShard) * ShardFormat.RecordSize(_options.ImageSize, _options.ImageSize));
+        using var shardBuffer = new MemoryStream(ShardFormat.HeaderSize + Math.Min(usable.Length, _options.ImagesPerShard) * ShardFormat.RecordSize(preprocessing.ImageSize, preprocessing.ImageSize));
         foreach (var (split, indices) in splitIndices)
         {
             var members = indices.Select(i => usable[i]).ToArray();
-            splits[split] = await WriteSplitAsync(fingerprint, split, scan, members, pixels, shardBuffer, cancellationToken);
+            splits[split] = await WriteSplitAsync(fingerprint, split, listing, preprocessing.ImageSize, members, pixels, shardBuffer, cancellationToken);
         }
 
         var manifest = new DatasetManifest
         {
             Fingerprint = fingerprint,
-            Source = scan.Root,
-            ImageWidth = _options.ImageSize,
-            ImageHeight = _options.ImageSize,
-            Classes = scan.Classes,
-            Seed = spec.Seed,
-            Split = spec.Split,
+            Source = source.Name,
+            ImageWidth = preprocessing.ImageSize,
+            ImageHeight = preprocessing.ImageSize,
+            Classes = listing.Classes,
+            Seed = seed,
+            Preprocessing = preprocessing,
             Splits = splits,
             Quarantine = quarantine,
-            Skipped = scan.Skipped,
+            Skipped = listing.Skipped,
         };
         await store.PutJsonAsync(manifestKey, manifest, cancellationToken);
         logger.LogInformation("Prepared dataset {Fingerprint}: {Usable} images ({Quarantined} quarantined) in {Seconds:F2} s ({DecodeSeconds:F2} s decoding), {Rate:F0} images/s",
-            fingerprint, usable.Length, quarantine.Length, stopwatch.Elapsed.TotalSeconds, decodeSeconds, scan.Images.Count / stopwatch.Elapsed.TotalSeconds);
+            fingerprint, usable.Length, quarantine.Length, stopwatch.Elapsed.TotalSeconds, decodeSeconds, listing.Files.Count / stopwatch.Elapsed.TotalSeconds);
         return new PreparedDataset(manifest, manifestKey, FromCache: false);
     }
 
@@ -119,9 +107,10 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
     }
 
     /// <summary>Decodes every candidate image on all cores into its slot of the spill file; returns each image's problem (null = usable).</summary>
-    private Task<string?[]> DecodeAllAsync(ImageFolderScan scan, SafeImageLoader loader, PixelSpill pixels, IProgress<PreprocessingProgress>? progress, CancellationToken cancellationToken)
+    private async Task<string?[]> DecodeAllAsync(IDatasetSource source, DatasetListing listing, ImageLoader loader, PixelSpill pixels,
+        IProgress<PreprocessingProgress>? progress, CancellationToken cancellationToken)
     {
-        var total = scan.Images.Count;
+        var total = listing.Files.Count;
         var problems = new string?[total];
         var processed = 0;
         var parallel = new ParallelOptions
@@ -129,28 +118,58 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             CancellationToken = cancellationToken,
             MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism ?? Environment.ProcessorCount,
         };
-        return Task.Run(() =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, total), parallel, async (i, token) =>
         {
-            Parallel.For(0, total, parallel, () => new byte[loader.PixelBytes], (i, _, buffer) =>
-            {
-                if (loader.TryLoad(scan.Images[i].FullPath, buffer, out var problem))
-                    pixels.Write(i, buffer);
-                problems[i] = problem;
-                var done = Interlocked.Increment(ref processed);
-                if (done % ProgressInterval == 0 || done == total)
-                    progress?.Report(new PreprocessingProgress(done, total));
-                return buffer;
-            }, _ => { });
-            return problems;
-        }, cancellationToken);
+            problems[i] = await LoadAsync(source, listing.Files[i], loader, pixels, i, token);
+            var done = Interlocked.Increment(ref processed);
+            if (done % ProgressInterval == 0 || done == total)
+                progress?.Report(new PreprocessingProgress(done, total));
+        });
+        return problems;
     }
+
+    /// <summary>Reads (within the size cap) and decodes one file into its spill slot; returns why it is unusable, or null.</summary>
+    private async Task<string?> LoadAsync(IDatasetSource source, DatasetFile file, ImageLoader loader, PixelSpill pixels, int slot, CancellationToken cancellationToken)
+    {
+        var tooLarge = $"the file is over {Megabytes(_options.MaxFileBytes)} MiB, the size limit";
+        if (file.Size > _options.MaxFileBytes)
+            return tooLarge;
+        byte[] bytes;
+        try
+        {
+            bytes = await source.ReadAsync(file, _options.MaxFileBytes, cancellationToken);
+        }
+        catch (InvalidDataException)
+        {
+            return tooLarge; // it grew past the cap after it was listed
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"the file could not be read: {e.Message}";
+        }
+        // Decoded pixels are large-object-heap sized: rent them instead of allocating one per image.
+        var buffer = ArrayPool<byte>.Shared.Rent(loader.PixelBytes);
+        try
+        {
+            if (!loader.TryLoad(bytes, buffer, out var problem))
+                return problem;
+            pixels.Write(slot, buffer);
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture);
 
     /// <summary>Writes one split as shards of up to <see cref="PreprocessingOptions.ImagesPerShard"/> images, in the given order.</summary>
     /// <remarks>
     /// Each shard is built in <paramref name="shard"/>, one reused buffer (about 77 MB at 512 images): a temp file would add a
     /// disk round trip per shard, and measured slower here.
     /// </remarks>
-    private async Task<SplitManifest> WriteSplitAsync(string fingerprint, string split, ImageFolderScan scan, int[] members, PixelSpill pixels, MemoryStream shard, CancellationToken cancellationToken)
+    private async Task<SplitManifest> WriteSplitAsync(string fingerprint, string split, DatasetListing listing, int imageSize, int[] members, PixelSpill pixels, MemoryStream shard, CancellationToken cancellationToken)
     {
         var shards = new List<ShardEntry>();
         var buffer = new byte[pixels.PixelBytes];
@@ -158,11 +177,11 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         {
             cancellationToken.ThrowIfCancellationRequested();
             shard.SetLength(0);
-            var writer = new ShardWriter(shard, _options.ImageSize, _options.ImageSize);
+            var writer = new ShardWriter(shard, imageSize, imageSize);
             foreach (var image in chunk)
             {
                 pixels.Read(image, buffer);
-                writer.Add(scan.Images[image].Label, buffer);
+                writer.Add(listing.Files[image].Label, buffer);
             }
             writer.Complete();
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(shard.GetBuffer().AsSpan(0, (int)shard.Length)));
@@ -170,50 +189,9 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             await store.PutAsync(key, shard, cancellationToken);
             shards.Add(new ShardEntry(key, writer.Count, shard.Length, sha256));
         }
-        var classCounts = new int[scan.Classes.Count];
+        var classCounts = new int[listing.Classes.Count];
         foreach (var image in members)
-            classCounts[scan.Images[image].Label]++;
-        return new SplitManifest(members.Length, classCounts, shards, members.Select(i => scan.Images[i].RelativePath).ToArray());
-    }
-
-    /// <summary>
-    /// Decoded pixels on local disk, one fixed-size slot per candidate image: the split needs to know which images are
-    /// usable before any shard is written, and holding every decoded image in memory would not scale.
-    /// </summary>
-    private sealed class PixelSpill : IDisposable
-    {
-        private readonly SafeFileHandle _handle;
-
-        private PixelSpill(SafeFileHandle handle, int pixelBytes)
-        {
-            _handle = handle;
-            PixelBytes = pixelBytes;
-        }
-
-        public int PixelBytes { get; }
-
-        public static PixelSpill Create(string? workDirectory, int pixelBytes, string fingerprint)
-        {
-            var folder = workDirectory ?? Path.GetTempPath();
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, $"pipeline-{fingerprint}-{Guid.NewGuid():N}.pixels");
-            return new PixelSpill(File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose), pixelBytes);
-        }
-
-        public void Write(int slot, ReadOnlySpan<byte> pixels) => RandomAccess.Write(_handle, pixels[..PixelBytes], (long)slot * PixelBytes);
-
-        public void Read(int slot, Span<byte> pixels)
-        {
-            var offset = (long)slot * PixelBytes;
-            for (var filled = 0; filled < PixelBytes;)
-            {
-                var read = RandomAccess.Read(_handle, pixels[filled..PixelBytes], offset + filled);
-                if (read == 0)
-                    throw new InvalidDataException($"The pixel spill file ended before slot {slot} was complete.");
-                filled += read;
-            }
-        }
-
-        public void Dispose() => _handle.Dispose();
+            classCounts[listing.Files[image].Label]++;
+        return new SplitManifest(members.Length, classCounts, shards, members.Select(i => listing.Files[i].RelativePath).ToArray());
     }
 }

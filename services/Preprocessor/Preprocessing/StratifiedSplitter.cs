@@ -2,12 +2,9 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Pipeline.Datasets;
-using Pipeline.Runs;
+using Pipeline.Contracts;
 
 namespace Pipeline.Preprocessor.Preprocessing;
-
-/// <summary>An image to split: its path relative to the dataset root and its label.</summary>
-public readonly record struct LabelledImage(string RelativePath, int Label);
 
 /// <summary>
 /// Deterministic stratified train/validation/test split. Each class is ordered by a seeded hash of the file's relative path

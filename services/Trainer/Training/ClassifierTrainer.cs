@@ -2,8 +2,10 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Datasets;
-using Pipeline.Models.Backbones;
-using Pipeline.Models.Classification;
+using Pipeline.ModelZoo;
+using Pipeline.ModelZoo.Backbones;
+using Pipeline.ModelZoo.Classification;
+using Pipeline.Contracts;
 using Pipeline.Runs;
 using Pipeline.Storage;
 using TorchSharp.Modules;
@@ -14,14 +16,14 @@ namespace Pipeline.Trainer.Training;
 
 /// <summary>
 /// Trains one trial: Adam on cross-entropy, augmented training batches, validation every epoch, the best epoch kept.
-/// Checkpoints after every epoch (<c>last.bin</c>, and <c>best.bin</c> when validation accuracy improves), so a
+/// Checkpoints after every epoch (<c>last</c>, and <c>best</c> when validation accuracy improves), so a
 /// redelivered job resumes where the last one stopped. All libtorch work of an epoch runs on one thread (dispose
 /// scopes and grad mode are per thread); awaits happen only between epochs.
 /// </summary>
 public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backbones, ILogger<ClassifierTrainer>? logger = null)
 {
-    private const string LastCheckpoint = "last.bin";
-    private const string BestCheckpoint = "best.bin";
+    private const string LastCheckpoint = "last";
+    private const string BestCheckpoint = "best";
     private readonly ILogger _logger = logger ?? NullLogger<ClassifierTrainer>.Instance;
     private readonly RandomRotationFlip _augmentation = new();
 
@@ -29,7 +31,7 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
     public async Task<TrainingResult> TrainAsync(TrainingRequest request, Func<EpochRecord, int, Task>? onEpochCompleted = null,
         CancellationToken cancellationToken = default)
     {
-        var (runId, trialId, spec, manifest) = request;
+        var (runId, trialId, spec, seed, manifest) = request;
         if (spec.Threads is { } threads)
             set_num_threads(threads);
         var train = await SplitImages.LoadAsync(store, manifest, DatasetSplits.Train, cancellationToken);
@@ -37,18 +39,16 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         if (train.Count == 0 || validation.Count == 0)
             throw new PipelineException($"Training needs images in both the train and validation splits (got {train.Count} and {validation.Count}).");
 
-        manual_seed(spec.Seed);
-        using var classifier = new ImageClassifier(backbones.Load(spec.Backbone, spec.Weights), manifest.Classes, spec.Mode);
-        if (classifier.Backbone.InputWidth != train.Width || classifier.Backbone.InputHeight != train.Height)
-            throw new PipelineException($"Backbone '{spec.Backbone}' takes {classifier.Backbone.InputWidth}x{classifier.Backbone.InputHeight} images; the dataset holds {train.Width}x{train.Height}.");
+        manual_seed(seed);
+        using var classifier = new ImageClassifier(await backbones.LoadAsync(spec.Backbone, spec.Weights, cancellationToken), manifest.Classes, spec.Mode, manifest.Preprocessing);
         using var optimizer = optim.Adam(classifier.TrainableParameters(), spec.LearningRate);
 
         var checkpoint = await ResumeAsync(request, classifier, optimizer, cancellationToken)
-                         ?? new TrainingCheckpoint(spec.Seed, new TrainingHistory { Backbone = spec.Backbone, Mode = spec.Mode, Epochs = [] });
+                         ?? new TrainingCheckpoint(new TrainingHistory { Training = spec, Seed = seed, Epochs = [] });
         using var run = new EpochRunner(classifier, optimizer, _augmentation, train, validation, spec.BatchSize);
         for (var epoch = checkpoint.CompletedEpochs + 1; epoch <= spec.Epochs; epoch++)
         {
-            var record = run.Run(epoch, checkpoint.Seed, cancellationToken);
+            var record = run.Run(epoch, seed, cancellationToken);
             var epochs = checkpoint.History.Epochs.Append(record).ToList();
             var improved = checkpoint.History.BestEpoch == 0 || record.ValidationAccuracy > epochs[checkpoint.History.BestEpoch - 1].ValidationAccuracy;
             checkpoint = checkpoint with { History = checkpoint.History with { Epochs = epochs, BestEpoch = improved ? epoch : checkpoint.History.BestEpoch } };
@@ -66,12 +66,13 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         return await WriteOutputsAsync(request, classifier, checkpoint.History, cancellationToken);
     }
 
-    private async Task<TrainingCheckpoint?> ResumeAsync(TrainingRequest request, ImageClassifier classifier, OptimizerHelper optimizer, CancellationToken cancellationToken)
+    private async Task<TrainingCheckpoint?> ResumeAsync(TrainingRequest request, ImageClassifier classifier, Adam optimizer, CancellationToken cancellationToken)
     {
         var key = ObjectKeys.Checkpoint(request.RunId, request.TrialId, LastCheckpoint);
         if (!await store.ExistsAsync(key, cancellationToken))
             return null;
-        var checkpoint = TrainingCheckpoint.Read(await store.GetBytesAsync(key, cancellationToken), classifier, optimizer);
+        await using var file = await store.OpenSeekableAsync(key, cancellationToken);
+        var checkpoint = TrainingCheckpoint.Read(file, classifier, optimizer);
         _logger.LogInformation("Run {RunId} trial {TrialId}: resuming after epoch {Epoch} from {Key}", request.RunId, request.TrialId, checkpoint.CompletedEpochs, key);
         return checkpoint;
     }
@@ -79,8 +80,9 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
     /// <summary>The best epoch's model, complete (backbone included) so that the evaluator needs nothing else, and the history.</summary>
     private async Task<TrainingResult> WriteOutputsAsync(TrainingRequest request, ImageClassifier classifier, TrainingHistory history, CancellationToken cancellationToken)
     {
-        var (runId, trialId, _, _) = request;
-        TrainingCheckpoint.Read(await store.GetBytesAsync(ObjectKeys.Checkpoint(runId, trialId, BestCheckpoint), cancellationToken), classifier, optimizer: null);
+        var (runId, trialId, _, _, _) = request;
+        await using (var best = await store.OpenSeekableAsync(ObjectKeys.Checkpoint(runId, trialId, BestCheckpoint), cancellationToken))
+            TrainingCheckpoint.Read(best, classifier, optimizer: null);
         using var model = new MemoryStream();
         classifier.Save(model);
         model.Position = 0;
@@ -92,7 +94,7 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
     }
 
     /// <summary>The synchronous part of an epoch: training batches, then validation.</summary>
-    private sealed class EpochRunner(ImageClassifier classifier, OptimizerHelper optimizer, RandomRotationFlip augmentation,
+    private sealed class EpochRunner(ImageClassifier classifier, Adam optimizer, RandomRotationFlip augmentation,
         SplitImages train, SplitImages validation, int batchSize) : IDisposable
     {
         /// <summary>A frozen backbone maps un-augmented validation images to the same features every epoch: compute them once.</summary>
@@ -124,7 +126,7 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
                     lossSum += loss.item<float>() * batch.Length;
                     correct += logits.argmax(1).eq(labels).sum().item<long>();
                 }
-                Collect();
+                LibTorchMemory.ReleaseUnreachableTensors();
             }
             var trainSeconds = clock.Elapsed.TotalSeconds;
             var (validationLoss, validationAccuracy) = Validate(cancellationToken);
@@ -160,16 +162,9 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 outputs.Add(scope.MoveToOuter(forward(batch)));
-                Collect();
+                LibTorchMemory.ReleaseUnreachableTensors();
             }
             return cat(outputs, 0);
-        }
-
-        /// <summary>Finalizer-held native tensors otherwise pile up between GCs and RSS grows every step (FACTS.md).</summary>
-        private static void Collect()
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
         }
 
         public void Dispose() => _validationFeatures?.Dispose();

@@ -1,54 +1,71 @@
-using System.Text;
 using System.Text.Json;
-using Pipeline.Models.Classification;
+using Pipeline.Contracts;
+using Pipeline.ModelZoo.Classification;
+using Pipeline.ModelZoo.Files;
 using Pipeline.Runs;
+using Pipeline.Tensors;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Pipeline.Trainer.Training;
 
 /// <summary>
-/// Everything needed to continue a trial after epoch <c>History.Epochs.Count</c>: the history so far, the seed the
-/// per-epoch random streams derive from, the model (head only in transfer mode) and the optimizer state.
+/// Everything needed to continue a trial after epoch <c>History.Epochs.Count</c>, as a safetensors file: the model
+/// (head only in transfer mode, the frozen backbone being named in the header), Adam's state per trainable parameter
+/// (<c>optimizer.&lt;parameter&gt;.exp_avg</c>, <c>.exp_avg_sq</c>, <c>.step</c>) and the history so far in the metadata.
 /// </summary>
-internal sealed record TrainingCheckpoint(int Seed, TrainingHistory History)
+internal sealed record TrainingCheckpoint(TrainingHistory History)
 {
-    private static ReadOnlySpan<byte> Magic => "PCKP"u8;
+    private const string HistoryMetadata = "history";
+    private const string OptimizerPrefix = "optimizer.";
 
     public int CompletedEpochs => History.Epochs.Count;
 
-    public byte[] Write(ImageClassifier classifier, OptimizerHelper optimizer)
+    public byte[] Write(ImageClassifier classifier, Adam optimizer)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        var writer = classifier.AddTo(new SafetensorsWriter(), includeBackbone: classifier.Mode == TrainingMode.Finetune);
+        writer.Metadata[HistoryMetadata] = JsonSerializer.Serialize(History, PipelineJson.Compact);
+        foreach (var (name, state) in AdamStates(classifier, optimizer))
         {
-            writer.Write(Magic);
-            writer.Write(JsonSerializer.Serialize(this, PipelineJson.Options));
-            writer.Flush();
-            // A frozen backbone is named in the model header instead of copied into every checkpoint.
-            classifier.Save(buffer, includeBackbone: classifier.Mode == TrainingMode.Finetune);
-            optimizer.save_state_dict(writer);
+            writer.AddTensor($"{OptimizerPrefix}{name}.exp_avg", state.exp_avg);
+            writer.AddTensor($"{OptimizerPrefix}{name}.exp_avg_sq", state.exp_avg_sq);
+            using var step = tensor(state.step);
+            writer.AddTensor($"{OptimizerPrefix}{name}.step", step);
         }
+        using var buffer = new MemoryStream();
+        writer.WriteTo(buffer);
         return buffer.ToArray();
     }
 
-    /// <summary>Loads the model (and the optimizer state, when given) from <paramref name="bytes"/> into the given objects.</summary>
-    public static TrainingCheckpoint Read(byte[] bytes, ImageClassifier classifier, OptimizerHelper? optimizer)
+    /// <summary>Loads the model (and the optimizer state, when given) from a checkpoint file into the given objects.</summary>
+    /// <exception cref="PipelineException">The file is not a checkpoint of this classifier, or is corrupt.</exception>
+    public static TrainingCheckpoint Read(Stream stream, ImageClassifier classifier, Adam? optimizer)
     {
-        using var buffer = new MemoryStream(bytes, writable: false);
-        using var reader = new BinaryReader(buffer, Encoding.UTF8, leaveOpen: true);
+        var reader = ModelFile.Open(stream);
+        if (!reader.Metadata.TryGetValue(HistoryMetadata, out var historyJson))
+            throw new PipelineException("Not a training checkpoint: its metadata holds no history.");
+        classifier.Restore(reader, ModelFile.ReadHeader(reader));
+        if (optimizer is not null)
+            foreach (var (name, state) in AdamStates(classifier, optimizer))
+            {
+                reader.CopyTensorTo($"{OptimizerPrefix}{name}.exp_avg", state.exp_avg);
+                reader.CopyTensorTo($"{OptimizerPrefix}{name}.exp_avg_sq", state.exp_avg_sq);
+                using var step = tensor(0L);
+                reader.CopyTensorTo($"{OptimizerPrefix}{name}.step", step);
+                state.step = step.item<long>();
+            }
         try
         {
-            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
-                throw new PipelineException("Not a training checkpoint (bad magic).");
-            var checkpoint = JsonSerializer.Deserialize<TrainingCheckpoint>(reader.ReadString(), PipelineJson.Options)
-                             ?? throw new PipelineException("The training checkpoint's header is empty.");
-            classifier.Restore(buffer);
-            optimizer?.load_state_dict(reader);
-            return checkpoint;
+            return new TrainingCheckpoint(JsonSerializer.Deserialize<TrainingHistory>(historyJson, PipelineJson.Compact)
+                                          ?? throw new JsonException("the history is null"));
         }
-        catch (Exception e) when (e is EndOfStreamException or JsonException)
+        catch (JsonException e)
         {
-            throw new PipelineException($"The training checkpoint is truncated or corrupt: {e.Message}", e);
+            throw new PipelineException($"The training checkpoint's history is corrupt: {e.Message}", e);
         }
     }
+
+    /// <summary>Adam keeps its state in the order of the parameters it was given: the classifier's trainable ones.</summary>
+    private static IEnumerable<(string Name, Adam.State State)> AdamStates(ImageClassifier classifier, Adam optimizer) =>
+        classifier.TrainableNamedParameters().Zip(optimizer.state_dict().State, (parameter, state) => (parameter.Name, (Adam.State)state));
 }

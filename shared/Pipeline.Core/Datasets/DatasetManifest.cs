@@ -1,18 +1,21 @@
-using Pipeline.Runs;
+using Pipeline.Contracts;
 
 namespace Pipeline.Datasets;
 
 /// <summary>
-/// What the preprocessor produced for one dataset fingerprint: classes, splits with their shards, and
-/// the files it skipped or quarantined. Stored at <c>prepared/&lt;fingerprint&gt;/manifest.json</c>.
+/// What the preprocessor produced for one dataset fingerprint: classes, splits with their shards, and the files it
+/// skipped or quarantined. Stored at <c>prepared/&lt;fingerprint&gt;/manifest.json</c>, after every shard.
 /// </summary>
 public sealed record DatasetManifest
 {
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required string Fingerprint { get; init; }
+
+    /// <summary>The dataset's name.</summary>
     public required string Source { get; init; }
+
     public required int ImageWidth { get; init; }
     public required int ImageHeight { get; init; }
 
@@ -20,7 +23,9 @@ public sealed record DatasetManifest
     public required IReadOnlyList<string> Classes { get; init; }
 
     public required int Seed { get; init; }
-    public required SplitRatios Split { get; init; }
+
+    /// <summary>The options the images were prepared with (split, resize, background, size); a model records them for prediction.</summary>
+    public required PreprocessingSpec Preprocessing { get; init; }
 
     /// <summary>Keyed by <see cref="DatasetSplits"/> names.</summary>
     public required IReadOnlyDictionary<string, SplitManifest> Splits { get; init; }
@@ -31,24 +36,4 @@ public sealed record DatasetManifest
 
     public SplitManifest this[string split] =>
         Splits.TryGetValue(split, out var manifest) ? manifest : throw new KeyNotFoundException($"The manifest has no '{split}' split.");
-}
-
-/// <param name="Files">Source paths relative to the dataset root, in shard record order.</param>
-/// <param name="ClassCounts">Images per class, indexed by label.</param>
-public sealed record SplitManifest(int Count, IReadOnlyList<int> ClassCounts, IReadOnlyList<ShardEntry> Shards, IReadOnlyList<string> Files);
-
-public sealed record ShardEntry(string Key, int Count, long Bytes, string Sha256);
-
-/// <summary>A file that could not be used, and why, in words a user can act on.</summary>
-public sealed record QuarantinedFile(string Path, string Reason);
-
-/// <summary>Files left out on purpose (not errors): hidden files and files that are not images.</summary>
-public sealed record SkippedFiles(int Hidden, int NotImages);
-
-public static class DatasetSplits
-{
-    public const string Train = "train";
-    public const string Validation = "val";
-    public const string Test = "test";
-    public static readonly IReadOnlyList<string> All = [Train, Validation, Test];
 }

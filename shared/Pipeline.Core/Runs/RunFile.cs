@@ -1,9 +1,11 @@
+using Pipeline.Contracts;
+
 namespace Pipeline.Runs;
 
 /// <summary><c>runs/&lt;runId&gt;/run.json</c>: what is needed to reproduce a run.</summary>
 public sealed record RunFile
 {
-    public const int CurrentSchemaVersion = 1;
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required Guid RunId { get; init; }

@@ -44,5 +44,3 @@ public static class ShardFormat
             checked((int)BinaryPrimitives.ReadUInt32LittleEndian(header[12..])));
     }
 }
-
-public readonly record struct ShardHeader(int Width, int Height, int Count);

@@ -87,9 +87,8 @@ public sealed class FileSystemObjectStore : IObjectStore
         return Task.CompletedTask;
     }
 
-    public string? LocalPath(string key) => PathOf(key);
-
-    private string PathOf(string key)
+    /// <summary>Where the object with <paramref name="key"/> lives (or would live) on this machine's disk.</summary>
+    public string PathOf(string key)
     {
         ObjectKey.Validate(key);
         var path = Path.GetFullPath(Path.Combine(_root, key));

@@ -1,8 +1,8 @@
 namespace Pipeline.Storage;
 
 /// <summary>
-/// A flat key/value store for blobs (shards, manifests, checkpoints, reports). The file-system store
-/// serves embedded mode; an S3 store serves distributed mode. Keys use '/' and are validated by <see cref="ObjectKey"/>.
+/// A flat key/value store for blobs (datasets, shards, manifests, checkpoints, reports). A folder serves embedded
+/// mode; an S3 bucket serves distributed mode. Keys use '/' and obey <see cref="ObjectKey"/>.
 /// </summary>
 public interface IObjectStore
 {
@@ -20,12 +20,4 @@ public interface IObjectStore
 
     /// <summary>Removes an object; removing a missing object is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken = default);
-
-    /// <summary>Where the object lives on this machine's disk, for stores that have one (to show a user a path).</summary>
-    string? LocalPath(string key);
-}
-
-public sealed class ObjectNotFoundException(string key) : Exception($"No object with key '{key}' in the store.")
-{
-    public string Key { get; } = key;
 }

@@ -2,17 +2,30 @@ using System.Globalization;
 
 namespace Pipeline.Storage;
 
-/// <summary>The object layout of the pipeline's one bucket (see DESIGN.md), in one place.</summary>
+/// <summary>The object layout of the pipeline's one bucket (docs/architecture.md), in one place.</summary>
 public static class ObjectKeys
 {
+    public static string DatasetIndex(string dataset) => $"datasets/{dataset}/index.json";
+
+    /// <param name="relativePath">The file's path inside the ImageFolder, starting with its class folder.</param>
+    public static string DatasetFile(string dataset, string relativePath) => $"datasets/{dataset}/raw/{relativePath}";
+
+    /// <summary>A weights file copied into the store, named by its content.</summary>
+    public static string Weights(string sha256) => $"weights/{sha256}.pth";
+
     public static string Manifest(string fingerprint) => $"prepared/{fingerprint}/manifest.json";
     public static string Shard(string fingerprint, string split, int index) =>
         $"prepared/{fingerprint}/{split}/shard-{index.ToString("D5", CultureInfo.InvariantCulture)}.bin";
 
-    public static string RunRecord(Guid runId) => $"runs/{runId:N}/run.json";
-    public static string Checkpoint(Guid runId, string trialId, string name) => $"runs/{runId:N}/trials/{trialId}/checkpoints/{name}";
-    public static string Model(Guid runId, string trialId) => $"runs/{runId:N}/trials/{trialId}/model.bin";
-    public static string History(Guid runId, string trialId) => $"runs/{runId:N}/trials/{trialId}/history.json";
-    public static string Report(Guid runId) => $"runs/{runId:N}/report/";
-    public static string ReportFile(Guid runId, string file) => $"runs/{runId:N}/report/{file}";
+    public static string RunFile(Guid runId) => $"{RunFolder(runId)}run.json";
+    public static string RunReport(Guid runId, string file) => $"{RunFolder(runId)}report/{file}";
+
+    public static string Checkpoint(Guid runId, string trialId, string name) => $"{Trial(runId, trialId)}checkpoints/{name}.safetensors";
+    public static string Model(Guid runId, string trialId) => $"{Trial(runId, trialId)}model.safetensors";
+    public static string History(Guid runId, string trialId) => $"{Trial(runId, trialId)}history.json";
+    public static string TrialReport(Guid runId, string trialId, string file) => $"{Trial(runId, trialId)}report/{file}";
+
+    /// <summary>The folder of everything a run writes, with its trailing '/'.</summary>
+    public static string RunFolder(Guid runId) => $"runs/{runId:N}/";
+    private static string Trial(Guid runId, string trialId) => $"{RunFolder(runId)}trials/{trialId}/";
 }

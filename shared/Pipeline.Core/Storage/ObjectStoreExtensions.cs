@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Contracts;
 
 namespace Pipeline.Storage;
 
@@ -37,5 +38,31 @@ public static class ObjectStoreExtensions
     {
         await using var file = File.OpenRead(localPath);
         await store.PutAsync(key, file, cancellationToken);
+    }
+
+    /// <summary>
+    /// The object as a seekable stream (formats with an index, such as safetensors and zip, need one): the store's own
+    /// stream when it seeks, otherwise a copy in a temp file that is deleted when the stream is closed.
+    /// </summary>
+    public static async Task<Stream> OpenSeekableAsync(this IObjectStore store, string key, CancellationToken cancellationToken = default)
+    {
+        var stream = await store.OpenReadAsync(key, cancellationToken);
+        if (stream.CanSeek)
+            return stream;
+        await using (stream)
+        {
+            var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            try
+            {
+                await stream.CopyToAsync(copy, cancellationToken);
+                copy.Position = 0;
+                return copy;
+            }
+            catch
+            {
+                await copy.DisposeAsync();
+                throw;
+            }
+        }
     }
 }

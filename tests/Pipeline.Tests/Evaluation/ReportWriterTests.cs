@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Pipeline.Evaluator.Evaluation;
+using Pipeline.Contracts;
 using Pipeline.Runs;
 using Pipeline.Storage;
 using SkiaSharp;
@@ -17,6 +18,7 @@ public sealed class ReportWriterTests : IDisposable
 
     private readonly TempDirectory _root = new();
     private readonly FileSystemObjectStore _store;
+    private const string TrialId = "t1";
     private readonly Guid _runId = Guid.NewGuid();
 
     public ReportWriterTests() => _store = new FileSystemObjectStore(_root.Path);
@@ -24,19 +26,19 @@ public sealed class ReportWriterTests : IDisposable
     public void Dispose() => _root.Dispose();
 
     [Fact]
-    public async Task Writes_all_four_files_under_the_run_report_folder()
+    public async Task Writes_all_four_files_under_the_trial_report_folder()
     {
-        var files = await new ReportWriter().WriteAsync(_store, _runId, Input(), CancellationToken.None);
+        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, Input(), CancellationToken.None);
 
-        Assert.Equal(ReportFiles.For(_runId), files);
-        var keys = await _store.ListAsync(ObjectKeys.Report(_runId)).ToListAsync();
+        Assert.Equal(ReportFiles.For(_runId, TrialId), files);
+        var keys = await _store.ListAsync(ObjectKeys.TrialReport(_runId, TrialId, "")).ToListAsync();
         Assert.Equal(new[] { files.ConfusionKey, files.CurvesKey, files.MetricsKey, files.HtmlKey }.Order(StringComparer.Ordinal), keys);
     }
 
     [Fact]
     public async Task Plots_are_png_images_of_a_sensible_size()
     {
-        var files = await new ReportWriter().WriteAsync(_store, _runId, Input(), CancellationToken.None);
+        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, Input(), CancellationToken.None);
 
         var (curvesWidth, curvesHeight) = PngSize(await _store.GetBytesAsync(files.CurvesKey));
         Assert.InRange(curvesWidth, 800, 2000);
@@ -49,7 +51,7 @@ public sealed class ReportWriterTests : IDisposable
     [Fact]
     public async Task Html_is_self_contained_and_encodes_user_strings()
     {
-        var files = await new ReportWriter().WriteAsync(_store, _runId, Input(), CancellationToken.None);
+        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, Input(), CancellationToken.None);
 
         var html = Encoding.UTF8.GetString(await _store.GetBytesAsync(files.HtmlKey));
         Assert.Contains("a&lt;b&amp;c", html);
@@ -70,7 +72,7 @@ public sealed class ReportWriterTests : IDisposable
     [Fact]
     public async Task Html_leaves_out_the_gallery_when_there_are_no_mistakes()
     {
-        var files = await new ReportWriter().WriteAsync(_store, _runId, Input() with { Mistakes = [] }, CancellationToken.None);
+        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, Input() with { Mistakes = [] }, CancellationToken.None);
 
         var html = Encoding.UTF8.GetString(await _store.GetBytesAsync(files.HtmlKey));
         Assert.DoesNotContain("Mistakes", html);
@@ -91,7 +93,7 @@ public sealed class ReportWriterTests : IDisposable
             Mistakes = [],
         };
 
-        var files = await new ReportWriter().WriteAsync(_store, _runId, input, CancellationToken.None);
+        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, input, CancellationToken.None);
 
         var (width, height) = PngSize(await _store.GetBytesAsync(files.ConfusionKey));
         Assert.InRange(width, 300, 4000);
@@ -103,7 +105,7 @@ public sealed class ReportWriterTests : IDisposable
     public async Task Metrics_json_round_trips()
     {
         var input = Input();
-        var files = await new ReportWriter().WriteAsync(_store, _runId, input, CancellationToken.None);
+        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, input, CancellationToken.None);
 
         var read = await _store.GetJsonAsync<ClassificationMetrics>(files.MetricsKey);
 
@@ -125,10 +127,10 @@ public sealed class ReportWriterTests : IDisposable
     {
         var input = Input() with { Mistakes = [new MisclassifiedExample("dog/1.jpg", "dog", MarkupClass, 0.9, [0xFF, 0xD8, 0xFF, 0xE0])] };
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => new ReportWriter().WriteAsync(_store, _runId, input, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => new ReportWriter().WriteAsync(_store, _runId, TrialId, input, CancellationToken.None));
 
         Assert.Contains("dog/1.jpg", error.Message);
-        Assert.False(await _store.ExistsAsync(ReportFiles.For(_runId).HtmlKey));
+        Assert.False(await _store.ExistsAsync(ReportFiles.For(_runId, TrialId).HtmlKey));
     }
 
     private static ReportInput Input()
@@ -140,8 +142,7 @@ public sealed class ReportWriterTests : IDisposable
         {
             Metrics = ClassificationMetrics.Compute(Classes, truth, predicted),
             History = History(6, bestEpoch: 4),
-            Spec = new RunSpec { DataDir = "/data/pets", LearningRate = 3e-4, Epochs = 6 },
-            Dataset = new DatasetSummary("/data/pets", new Dictionary<string, int> { ["train"] = 42, ["val"] = 9, ["test"] = 6 }, QuarantinedCount: 2),
+            Dataset = new DatasetSummary("pets", new Dictionary<string, int> { ["train"] = 42, ["val"] = 9, ["test"] = 6 }, QuarantinedCount: 2),
             Mistakes =
             [
                 new MisclassifiedExample($"{MarkupClass}/1.jpg", MarkupClass, "dog", 0.81, thumbnail),
@@ -153,8 +154,8 @@ public sealed class ReportWriterTests : IDisposable
     /// <summary>Falling loss and rising accuracy; validation accuracy stops improving after <paramref name="bestEpoch"/>.</summary>
     private static TrainingHistory History(int epochCount, int bestEpoch) => new()
     {
-        Backbone = BackboneNames.ResNet50,
-        Mode = TrainingMode.Transfer,
+        Training = new TrainingSpec { Backbone = BackboneNames.ResNet50, Weights = WeightsReference.ResNet50V1, LearningRate = 3e-4, Epochs = 6 },
+        Seed = 42,
         BestEpoch = bestEpoch,
         Epochs = Enumerable.Range(1, epochCount)
             .Select(epoch => new EpochRecord(epoch, 1.5 / epoch, 0.5 + 0.07 * epoch, 1.6 / epoch + 0.02 * epoch, 0.45 + 0.06 * Math.Min(epoch, bestEpoch), 120, 30))

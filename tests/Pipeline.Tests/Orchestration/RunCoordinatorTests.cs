@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Orchestrator;
 using Pipeline.Orchestrator.Runs;
 using Pipeline.Runs;
 using Pipeline.Storage;
@@ -9,32 +12,60 @@ using Pipeline.Storage;
 namespace Pipeline.Tests.Orchestration;
 
 public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((services, folder) => services
-    .AddSingleton(new RunStore(Path.Combine(folder, "runs.db")))
+    .AddSingleton(new RunStore($"Data Source={Path.Combine(folder, "runs.db")}"))
     .AddSingleton<IObjectStore>(new FileSystemObjectStore(Path.Combine(folder, "objects")))
     .AddSingleton(TimeProvider.System)
+    .AddSingleton(Options.Create(new OrchestratorOptions { InProcessWorkers = true }))
+    .AddSingleton<RunSummaryWriter>()
     .AddSingleton<RunCoordinator>())
 {
-    private static readonly RunSpec Spec = new() { DataDir = "/data/images", Backbone = BackboneNames.MlNetResNet18, Epochs = 2 };
+    private static readonly RunSpec Spec = new()
+    {
+        Dataset = "flowers",
+        Training = new TrainingSpec { Backbone = BackboneNames.MlNetResNet18, Epochs = 2 },
+    };
+
     private static readonly IReadOnlyDictionary<string, string> NoVersions = new Dictionary<string, string>();
 
     private RunStore Runs => Service<RunStore>();
     private IObjectStore Objects => Service<IObjectStore>();
 
     [Fact]
-    public async Task Submit_starts_preprocessing_and_records_run_json()
+    public async Task Submit_starts_preprocessing_with_the_preprocessing_group_and_records_run_json()
     {
         var runId = Guid.NewGuid();
         await Harness.Bus.Publish(new SubmitRun(runId, Spec));
 
         Assert.True(await Harness.Published.Any<PreprocessDataset>(m => m.Context.Message.RunId == runId));
-        Assert.Equal(RunState.Preprocessing, Runs.Find(runId)!.State);
-        var runFile = await Objects.GetJsonAsync<RunFile>(ObjectKeys.RunRecord(runId));
-        Assert.Equal(Spec, runFile.Spec);
+        var command = Harness.Published.Select<PreprocessDataset>().Single().Context.Message;
+        Assert.Equal(("flowers", Spec.Preprocessing, Spec.Seed), (command.Dataset, command.Preprocessing, command.Seed));
+        var run = Runs.Find(runId)!;
+        Assert.Equal(RunState.Preprocessing, run.State);
+        Assert.Equal(ProcessIdentity.Current, run.Owner);
+        var runFile = await Objects.GetJsonAsync<RunFile>(ObjectKeys.RunFile(runId));
+        Assert.Equal(Spec.Dataset, runFile.Spec.Dataset);
+        Assert.Equal(Spec.Training, runFile.Spec.Training);
         Assert.Contains("pipeline", runFile.Versions.Keys);
     }
 
     [Fact]
-    public async Task Events_drive_a_run_to_completed_and_duplicates_change_nothing()
+    public async Task An_invalid_submission_is_rejected_with_errors_by_field_and_creates_no_run()
+    {
+        var runId = Guid.NewGuid();
+        var spec = Spec with { Dataset = "Not A Name", Training = Spec.Training with { Epochs = 0, Backbone = BackboneNames.ResNet50 } };
+
+        await Harness.Bus.Publish(new SubmitRun(runId, spec));
+
+        Assert.True(await Harness.Published.Any<RunRejected>(m => m.Context.Message.RunId == runId));
+        var errors = Harness.Published.Select<RunRejected>().Single().Context.Message.Errors;
+        Assert.Equal(["dataset", "training.epochs", "training.weights"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("between 1 and 10000 (got 0)", errors["training.epochs"][0]);
+        Assert.Null(Runs.Find(runId));
+        Assert.False(await Harness.Published.Any<PreprocessDataset>());
+    }
+
+    [Fact]
+    public async Task Events_drive_a_run_to_completed_with_a_summary_and_duplicates_change_nothing()
     {
         var runId = Guid.NewGuid();
         await Harness.Bus.Publish(new SubmitRun(runId, Spec));
@@ -46,20 +77,31 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
         await WaitForState(runId, RunState.Training);
         await Harness.Bus.Publish(prepared);
         await Harness.Bus.Publish(new EpochCompleted(runId, "t1", 1, 2, 1.0, 0.5, 0.9, 0.6, 30, TimeSpan.FromSeconds(3)));
-        await Harness.Bus.Publish(new ModelTrained(runId, "t1", "runs/x/model.bin", "runs/x/history.json", 1, 0.6, NoVersions));
+        await Harness.Bus.Publish(new ModelTrained(runId, "t1", "runs/x/model.safetensors", "runs/x/history.json", 1, 0.6, NoVersions));
         await WaitForState(runId, RunState.Evaluating);
-        await Harness.Bus.Publish(new ModelEvaluated(runId, "t1", "runs/x/report/metrics.json", "runs/x/report/report.html", 0.93));
+        var reportKey = ObjectKeys.TrialReport(runId, "t1", "report.html");
+        await Harness.Bus.Publish(new ModelEvaluated(runId, "t1", ObjectKeys.TrialReport(runId, "t1", "metrics.json"), reportKey, 0.93));
         await WaitForState(runId, RunState.Completed);
 
         var run = Runs.Find(runId)!;
-        Assert.Equal(0.93, run.TestAccuracy);
         Assert.Equal("abc", run.Fingerprint);
-        Assert.Equal(1, run.Epoch);
-        Assert.True(await Harness.Published.Any<RunCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.State == RunState.Completed));
-        Assert.Single(Harness.Published.Select<TrainModel>(m => m.Context.Message.RunId == runId));
-        var runFile = await Objects.GetJsonAsync<RunFile>(ObjectKeys.RunRecord(runId));
+        var trial = Assert.Single(run.Trials);
+        Assert.Equal((RunState.Completed, 0.93, 1, 0.6), (trial.State, trial.TestAccuracy, trial.Epoch, trial.ValidationAccuracy));
+        Assert.True(await Harness.Published.Any<RunCompleted>(m => m.Context.Message.RunId == runId));
+        var completed = Harness.Published.Select<RunCompleted>().Single().Context.Message;
+        Assert.Equal((RunState.Completed, 0.93, reportKey, "t1"), (completed.State, completed.TestAccuracy, completed.ReportKey, completed.BestTrialId));
+        Assert.Equal([new TrialOutcome("t1", RunState.Completed, 0.93, reportKey)], completed.Trials);
+        var train = Assert.Single(Harness.Published.Select<TrainModel>(m => m.Context.Message.RunId == runId)).Context.Message;
+        Assert.Equal((Spec.Training, Spec.Seed, "prepared/abc/manifest.json"), (train.Training, train.Seed, train.ManifestKey));
+        var evaluate = Assert.Single(Harness.Published.Select<EvaluateModel>()).Context.Message;
+        Assert.Equal(("runs/x/model.safetensors", Spec.Evaluation), (evaluate.ModelKey, evaluate.Evaluation));
+
+        var runFile = await Objects.GetJsonAsync<RunFile>(ObjectKeys.RunFile(runId));
         Assert.Equal("abc", runFile.DatasetFingerprint);
         Assert.Equal("2.1.13", runFile.Versions["SixLabors.ImageSharp"]);
+        var summary = await Objects.GetJsonAsync<RunSummary>(completed.SummaryKey!);
+        Assert.Equal(("t1", "../trials/t1/report/report.html"), (summary.BestTrialId, summary.Trials[0].Report));
+        Assert.True(await Objects.ExistsAsync(ObjectKeys.RunReport(runId, "report.html")));
     }
 
     [Fact]
@@ -78,6 +120,24 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
         Assert.Equal(RunState.Failed, run.State);
         Assert.Equal("preprocess: Class 'cats' has 3 usable images; at least 5 are needed.", run.Error);
         Assert.False(await Harness.Published.Any<TrainModel>(m => m.Context.Message.RunId == runId));
+        Assert.Null(Harness.Published.Select<RunCompleted>().Single().Context.Message.SummaryKey);
+    }
+
+    [Fact]
+    public async Task A_failed_trial_fails_a_run_of_one_trial_with_the_trial_error()
+    {
+        var runId = Guid.NewGuid();
+        await Harness.Bus.Publish(new SubmitRun(runId, Spec));
+        await WaitForState(runId, RunState.Preprocessing);
+        await Harness.Bus.Publish(new DatasetPrepared(runId, "m", "f", 2, 1, 1, 1, 0, false, NoVersions));
+        await WaitForState(runId, RunState.Training);
+
+        await Harness.Bus.Publish(new StageFailed(runId, "train", "out of memory", "t1"));
+        await WaitForState(runId, RunState.Failed);
+
+        var run = Runs.Find(runId)!;
+        Assert.Equal("train: out of memory", run.Error);
+        Assert.Equal(RunState.Failed, run.Trials[0].State);
     }
 
     [Fact]
@@ -95,10 +155,39 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
     }
 
     [Fact]
+    public async Task A_run_whose_process_died_is_interrupted_and_resumes_where_it_stopped()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var dead = Process.Start("true")!;
+        await dead.WaitForExitAsync();
+        var deadOwner = $"{dead.Id}:{now.Ticks}";
+        var orphan = new RunRecord
+        {
+            Id = Guid.NewGuid(), State = RunState.Training, Spec = Spec, CreatedAt = now, UpdatedAt = now, Owner = deadOwner, ManifestKey = "m",
+            Trials = [new TrialRecord { TrialId = "t1", State = RunState.Training, Training = Spec.Training, Epoch = 1 }],
+        };
+        var alive = orphan with { Id = Guid.NewGuid(), Owner = ProcessIdentity.Current };
+        Assert.True(Runs.TryInsert(orphan));
+        Assert.True(Runs.TryInsert(alive));
+
+        Assert.Equal(1, await Service<RunCoordinator>().InterruptOrphansAsync());
+        Assert.Equal(RunState.Interrupted, Runs.Find(orphan.Id)!.State);
+        Assert.Equal(RunState.Training, Runs.Find(alive.Id)!.State);
+
+        // Events from before the interruption change nothing; resuming sends the trial's command again.
+        await Harness.Bus.Publish(new ModelTrained(orphan.Id, "t1", "k", "h", 1, 0.5, NoVersions));
+        await Harness.Bus.Publish(new ResumeRun(orphan.Id));
+        await WaitForState(orphan.Id, RunState.Training);
+        Assert.True(await Harness.Published.Any<TrainModel>(m => m.Context.Message.RunId == orphan.Id));
+        Assert.Equal(ProcessIdentity.Current, Runs.Find(orphan.Id)!.Owner);
+        Assert.False(await Harness.Published.Any<EvaluateModel>());
+    }
+
+    [Fact]
     public void A_stale_update_is_refused()
     {
         var now = DateTimeOffset.UtcNow;
-        var run = new RunRecord { Id = Guid.NewGuid(), State = RunState.Submitted, Spec = Spec, CreatedAt = now, UpdatedAt = now, Version = 1 };
+        var run = new RunRecord { Id = Guid.NewGuid(), State = RunState.Submitted, Spec = Spec, CreatedAt = now, UpdatedAt = now, Version = 1, Trials = [] };
         Assert.True(Runs.TryInsert(run));
         Assert.False(Runs.TryInsert(run));
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Datasets;
 using Pipeline.Preprocessor.Preprocessing;
+using Pipeline.Contracts;
 using Pipeline.Runs;
 using Pipeline.Storage;
 using SixLabors.ImageSharp;
@@ -29,10 +30,10 @@ public sealed class DatasetPreparerTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private DatasetPreparer Preparer(PreprocessingOptions? options = null) =>
-        new(_store, NullLogger<DatasetPreparer>.Instance, options ?? new PreprocessingOptions { WorkDirectory = _temp.Combine("work") });
-
-    private RunSpec Spec(int seed = 42) => new() { DataDir = _data, Seed = seed };
+    private Task<PreparedDataset> PrepareAsync(PreprocessorOptions? options = null, int seed = 42, PreprocessingSpec? preprocessing = null,
+        IProgress<PreprocessingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        new DatasetPreparer(_store, NullLogger<DatasetPreparer>.Instance, options ?? new PreprocessorOptions { WorkDirectory = _temp.Combine("work") })
+            .PrepareAsync(new LocalImageFolder("test-data", _data), preprocessing ?? new PreprocessingSpec(), seed, progress, cancellationToken);
 
     private string Expect(string relative, Rgb24 colour, int tolerance)
     {
@@ -45,29 +46,30 @@ public sealed class DatasetPreparerTests : IDisposable
     {
         var sizes = new[] { (300, 200), (200, 300), (224, 224), (50, 40), (1000, 10) };
         for (var i = 0; i < sizes.Length; i++)
-            TestImages.Solid(Expect($"apple/red{i}.png", TestImages.Red, 1), sizes[i].Item1, sizes[i].Item2, TestImages.Red);
-        TestImages.Solid(Expect("apple/deep/er/red-nested.png", TestImages.Red, 1), 64, 64, TestImages.Red);
-        TestImages.Solid(Path.Combine(_data, "apple/.hidden.png"), 8, 8, TestImages.Red);
-        TestImages.Solid(Path.Combine(_data, "apple/.thumbnails/t.png"), 8, 8, TestImages.Red);
-        TestImages.Bytes(Path.Combine(_data, "apple/notes.txt"), "picked in autumn"u8.ToArray());
+            TestImageFiles.Solid(Expect($"apple/red{i}.png", TestImageFiles.Red, 1), sizes[i].Item1, sizes[i].Item2, TestImageFiles.Red);
+        TestImageFiles.Solid(Expect("apple/deep/er/red-nested.png", TestImageFiles.Red, 1), 64, 64, TestImageFiles.Red);
+        TestImageFiles.Solid(Path.Combine(_data, "apple/.hidden.png"), 8, 8, TestImageFiles.Red);
+        TestImageFiles.Solid(Path.Combine(_data, "apple/.thumbnails/t.png"), 8, 8, TestImageFiles.Red);
+        TestImageFiles.Bytes(Path.Combine(_data, "apple/notes.txt"), "picked in autumn"u8.ToArray());
 
-        TestImages.Solid(Expect("banana/grey.png", new Rgb24(128, 128, 128), 1), 120, 80, new L8(128));
-        TestImages.Solid(Expect("banana/alpha.png", new Rgb24(255, 255, 0), 1), 90, 90, new Rgba32(255, 255, 0, 100));
-        TestImages.Solid16BitPng(Expect("banana/deep-colour.png", new Rgb24(0, 0, 255), 1), 70, 50, new Rgb48(0, 0, ushort.MaxValue));
-        TestImages.Bytes(Expect("banana/cmyk.jpg", new Rgb24(0, 200, 0), 12), TestImages.CmykJpeg);
-        TestImages.Solid(Expect("banana/paletted.gif", new Rgb24(255, 255, 0), 1), 33, 77, new Rgb24(255, 255, 0));
-        TestImages.Solid(Expect("banana/bitmap.BMP", new Rgb24(10, 20, 30), 1), 40, 40, new Rgb24(10, 20, 30));
+        TestImageFiles.Solid(Expect("banana/grey.png", new Rgb24(128, 128, 128), 1), 120, 80, new L8(128));
+        // 100/255 opaque yellow over the default white background.
+        TestImageFiles.Solid(Expect("banana/alpha.png", new Rgb24(255, 255, 155), 1), 90, 90, new Rgba32(255, 255, 0, 100));
+        TestImageFiles.Solid16BitPng(Expect("banana/deep-colour.png", new Rgb24(0, 0, 255), 1), 70, 50, new Rgb48(0, 0, ushort.MaxValue));
+        TestImageFiles.Bytes(Expect("banana/cmyk.jpg", new Rgb24(0, 200, 0), 12), TestImageFiles.CmykJpeg);
+        TestImageFiles.Solid(Expect("banana/paletted.gif", new Rgb24(255, 255, 0), 1), 33, 77, new Rgb24(255, 255, 0));
+        TestImageFiles.Solid(Expect("banana/bitmap.BMP", new Rgb24(10, 20, 30), 1), 40, 40, new Rgb24(10, 20, 30));
         WriteRotatedJpeg(Path.Combine(_data, "banana/rotated.jpg"));
-        var valid = TestImages.Solid(Path.Combine(_data, "banana/truncated.png"), 50, 50, TestImages.Red);
+        var valid = TestImageFiles.Solid(Path.Combine(_data, "banana/truncated.png"), 50, 50, TestImageFiles.Red);
         File.WriteAllBytes(valid, File.ReadAllBytes(valid)[..60]);
-        TestImages.Bytes(Path.Combine(_data, "banana/empty.png"), []);
-        TestImages.Bytes(Path.Combine(_data, "banana/actually-text.jpg"), "this is not a picture"u8.ToArray());
+        TestImageFiles.Bytes(Path.Combine(_data, "banana/empty.png"), []);
+        TestImageFiles.Bytes(Path.Combine(_data, "banana/actually-text.jpg"), "this is not a picture"u8.ToArray());
 
         for (var i = 0; i < 5; i++)
-            TestImages.Solid(Expect($"cherry/c{i}.jpg", new Rgb24(150, 0, 30), 12), 100 + 50 * i, 150, new Rgb24(150, 0, 30));
+            TestImageFiles.Solid(Expect($"cherry/c{i}.jpg", new Rgb24(150, 0, 30), 12), 100 + 50 * i, 150, new Rgb24(150, 0, 30));
 
-        TestImages.Bytes(Path.Combine(_data, "README.txt"), "about this data"u8.ToArray());
-        TestImages.Bytes(Path.Combine(_data, ".DS_Store"), [0, 0, 0, 1]);
+        TestImageFiles.Bytes(Path.Combine(_data, "README.txt"), "about this data"u8.ToArray());
+        TestImageFiles.Bytes(Path.Combine(_data, ".DS_Store"), [0, 0, 0, 1]);
     }
 
     /// <summary>
@@ -76,16 +78,16 @@ public sealed class DatasetPreparerTests : IDisposable
     /// </summary>
     private static void WriteRotatedJpeg(string path)
     {
-        using var image = TestImages.Halves(300, 100, TestImages.Red, TestImages.Blue);
+        using var image = TestImageFiles.Halves(300, 100, TestImageFiles.Red, TestImageFiles.Blue);
         image.Metadata.ExifProfile = new ExifProfile();
         image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
-        TestImages.Save(image, path, new JpegEncoder { Quality = 95 });
+        TestImageFiles.Save(image, path, new JpegEncoder { Quality = 95 });
     }
 
     private void WriteSolidClass(string name, int count, Rgb24 colour)
     {
         for (var i = 0; i < count; i++)
-            TestImages.Solid(Path.Combine(_data, name, $"{i}.png"), 32, 32, colour);
+            TestImageFiles.Solid(Path.Combine(_data, name, $"{i}.png"), 32, 32, colour);
     }
 
     [Fact]
@@ -94,7 +96,7 @@ public sealed class DatasetPreparerTests : IDisposable
         WriteMixedDataset();
         var progress = new RecordingProgress();
 
-        var prepared = await Preparer(new PreprocessingOptions { WorkDirectory = _temp.Combine("work"), ImagesPerShard = 4 }).PrepareAsync(Spec(), progress);
+        var prepared = await PrepareAsync(new PreprocessorOptions { WorkDirectory = _temp.Combine("work"), ImagesPerShard = 4 }, progress: progress);
         var manifest = prepared.Manifest;
 
         Assert.False(prepared.FromCache);
@@ -153,12 +155,12 @@ public sealed class DatasetPreparerTests : IDisposable
     [Fact]
     public async Task The_second_call_with_the_same_inputs_comes_from_the_cache()
     {
-        WriteSolidClass("a", 6, TestImages.Red);
-        WriteSolidClass("b", 6, TestImages.Blue);
-        var first = await Preparer().PrepareAsync(Spec());
+        WriteSolidClass("a", 6, TestImageFiles.Red);
+        WriteSolidClass("b", 6, TestImageFiles.Blue);
+        var first = await PrepareAsync();
         var putsAfterFirst = _store.Puts.Count;
 
-        var second = await Preparer().PrepareAsync(Spec());
+        var second = await PrepareAsync();
 
         Assert.True(second.FromCache);
         Assert.Equal(first.ManifestKey, second.ManifestKey);
@@ -170,14 +172,14 @@ public sealed class DatasetPreparerTests : IDisposable
     [Fact]
     public async Task A_changed_file_seed_or_split_gives_a_new_fingerprint()
     {
-        WriteSolidClass("a", 6, TestImages.Red);
-        WriteSolidClass("b", 6, TestImages.Blue);
-        var original = (await Preparer().PrepareAsync(Spec())).Manifest.Fingerprint;
+        WriteSolidClass("a", 6, TestImageFiles.Red);
+        WriteSolidClass("b", 6, TestImageFiles.Blue);
+        var original = (await PrepareAsync()).Manifest.Fingerprint;
 
-        var otherSeed = (await Preparer().PrepareAsync(Spec(seed: 7))).Manifest.Fingerprint;
-        var otherSplit = (await Preparer().PrepareAsync(Spec() with { Split = new SplitRatios(60, 20, 20) })).Manifest.Fingerprint;
+        var otherSeed = (await PrepareAsync(seed: 7)).Manifest.Fingerprint;
+        var otherSplit = (await PrepareAsync(preprocessing: new PreprocessingSpec { Split = new SplitRatios(60, 20, 20) })).Manifest.Fingerprint;
         File.SetLastWriteTimeUtc(Path.Combine(_data, "a", "0.png"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        var touched = await Preparer().PrepareAsync(Spec());
+        var touched = await PrepareAsync();
 
         Assert.Equal(4, new[] { original, otherSeed, otherSplit, touched.Manifest.Fingerprint }.Distinct().Count());
         Assert.False(touched.FromCache);
@@ -186,10 +188,10 @@ public sealed class DatasetPreparerTests : IDisposable
     [Fact]
     public async Task Large_splits_are_cut_into_shards_in_record_order()
     {
-        WriteSolidClass("a", 20, TestImages.Red);
-        WriteSolidClass("b", 20, TestImages.Blue);
+        WriteSolidClass("a", 20, TestImageFiles.Red);
+        WriteSolidClass("b", 20, TestImageFiles.Blue);
 
-        var manifest = (await Preparer(new PreprocessingOptions { WorkDirectory = _temp.Combine("work"), ImagesPerShard = 8 }).PrepareAsync(Spec())).Manifest;
+        var manifest = (await PrepareAsync(new PreprocessorOptions { WorkDirectory = _temp.Combine("work"), ImagesPerShard = 8 })).Manifest;
         var train = manifest[DatasetSplits.Train];
 
         Assert.Equal(28, train.Count);
@@ -204,11 +206,11 @@ public sealed class DatasetPreparerTests : IDisposable
     [Fact]
     public async Task A_class_with_fewer_than_five_usable_images_is_named()
     {
-        WriteSolidClass("plenty", 8, TestImages.Red);
-        WriteSolidClass("scarce", 4, TestImages.Blue);
-        TestImages.Bytes(Path.Combine(_data, "scarce", "broken.png"), [1, 2, 3]);
+        WriteSolidClass("plenty", 8, TestImageFiles.Red);
+        WriteSolidClass("scarce", 4, TestImageFiles.Blue);
+        TestImageFiles.Bytes(Path.Combine(_data, "scarce", "broken.png"), [1, 2, 3]);
 
-        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+        var error = await Assert.ThrowsAsync<PipelineException>(() => PrepareAsync());
 
         Assert.Contains("'scarce' (4)", error.Message);
         Assert.DoesNotContain("plenty", error.Message);
@@ -217,9 +219,9 @@ public sealed class DatasetPreparerTests : IDisposable
     [Fact]
     public async Task A_single_class_is_refused()
     {
-        WriteSolidClass("only", 10, TestImages.Red);
+        WriteSolidClass("only", 10, TestImageFiles.Red);
 
-        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+        var error = await Assert.ThrowsAsync<PipelineException>(() => PrepareAsync());
 
         Assert.Contains("1 class folder ('only')", error.Message);
         Assert.Contains("at least two", error.Message);
@@ -230,7 +232,7 @@ public sealed class DatasetPreparerTests : IDisposable
     {
         Directory.CreateDirectory(_data);
 
-        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+        var error = await Assert.ThrowsAsync<PipelineException>(() => PrepareAsync());
 
         Assert.Contains("0 class folders", error.Message);
     }
@@ -238,7 +240,7 @@ public sealed class DatasetPreparerTests : IDisposable
     [Fact]
     public async Task A_missing_folder_is_refused()
     {
-        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+        var error = await Assert.ThrowsAsync<PipelineException>(() => PrepareAsync());
 
         Assert.Contains("does not exist", error.Message);
         Assert.Contains(_data, error.Message);
@@ -247,10 +249,10 @@ public sealed class DatasetPreparerTests : IDisposable
     [Fact]
     public async Task Class_folders_without_images_are_refused()
     {
-        TestImages.Bytes(Path.Combine(_data, "a", "x.txt"), [1]);
+        TestImageFiles.Bytes(Path.Combine(_data, "a", "x.txt"), [1]);
         Directory.CreateDirectory(Path.Combine(_data, "b"));
 
-        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+        var error = await Assert.ThrowsAsync<PipelineException>(() => PrepareAsync());
 
         Assert.Contains("holds no image files", error.Message);
     }
@@ -260,11 +262,11 @@ public sealed class DatasetPreparerTests : IDisposable
     {
         for (var i = 0; i < 5; i++)
         {
-            TestImages.Bytes(Path.Combine(_data, "a", $"{i}.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, .. new byte[100 + i]]);
-            TestImages.Bytes(Path.Combine(_data, "b", $"{i}.png"), []);
+            TestImageFiles.Bytes(Path.Combine(_data, "a", $"{i}.jpg"), [0xFF, 0xD8, 0xFF, 0xE0, .. new byte[100 + i]]);
+            TestImageFiles.Bytes(Path.Combine(_data, "b", $"{i}.png"), []);
         }
 
-        var error = await Assert.ThrowsAsync<PipelineException>(() => Preparer().PrepareAsync(Spec()));
+        var error = await Assert.ThrowsAsync<PipelineException>(() => PrepareAsync());
 
         Assert.Contains("None of the 10 image files", error.Message);
         Assert.Contains("not a valid JPEG", error.Message);
@@ -273,12 +275,12 @@ public sealed class DatasetPreparerTests : IDisposable
     [Fact]
     public async Task Images_over_the_size_limits_are_quarantined()
     {
-        WriteSolidClass("a", 5, TestImages.Red);
-        WriteSolidClass("b", 5, TestImages.Blue);
-        TestImages.Solid(Path.Combine(_data, "a", "huge.png"), 400, 300, TestImages.Red);
-        var options = new PreprocessingOptions { WorkDirectory = _temp.Combine("work"), MaxPixels = 100_000 };
+        WriteSolidClass("a", 5, TestImageFiles.Red);
+        WriteSolidClass("b", 5, TestImageFiles.Blue);
+        TestImageFiles.Solid(Path.Combine(_data, "a", "huge.png"), 400, 300, TestImageFiles.Red);
+        var options = new PreprocessorOptions { WorkDirectory = _temp.Combine("work"), MaxPixels = 100_000 };
 
-        var manifest = (await Preparer(options).PrepareAsync(Spec())).Manifest;
+        var manifest = (await PrepareAsync(options)).Manifest;
 
         var quarantined = Assert.Single(manifest.Quarantine);
         Assert.Equal("a/huge.png", quarantined.Path);
@@ -289,26 +291,12 @@ public sealed class DatasetPreparerTests : IDisposable
     [Fact]
     public async Task Cancellation_stops_the_run_and_writes_no_manifest()
     {
-        WriteSolidClass("a", 6, TestImages.Red);
-        WriteSolidClass("b", 6, TestImages.Blue);
+        WriteSolidClass("a", 6, TestImageFiles.Red);
+        WriteSolidClass("b", 6, TestImageFiles.Blue);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Preparer().PrepareAsync(Spec(), cancellationToken: new CancellationToken(canceled: true)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PrepareAsync(cancellationToken: new CancellationToken(canceled: true)));
 
         Assert.DoesNotContain(_store.Puts, key => key.EndsWith("manifest.json"));
-    }
-
-    [Fact]
-    public async Task The_event_reports_the_manifest()
-    {
-        WriteSolidClass("a", 10, TestImages.Red);
-        WriteSolidClass("b", 10, TestImages.Blue);
-        var runId = Guid.NewGuid();
-
-        var prepared = await Preparer().PrepareAsync(Spec());
-        var message = prepared.ToEvent(runId);
-
-        Assert.Equal((runId, prepared.ManifestKey, 2, 14, 4, 2, 0, false),
-            (message.RunId, message.ManifestKey, message.Classes, message.TrainImages, message.ValidationImages, message.TestImages, message.Quarantined, message.FromCache));
     }
 
     private sealed class RecordingProgress : IProgress<PreprocessingProgress>
@@ -334,6 +322,5 @@ public sealed class DatasetPreparerTests : IDisposable
         public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => inner.ExistsAsync(key, cancellationToken);
         public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
         public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
-        public string? LocalPath(string key) => inner.LocalPath(key);
     }
 }

@@ -1,40 +1,39 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
+using Pipeline.Datasets;
 using Pipeline.Hosting;
 using Pipeline.Preprocessor;
 using Pipeline.Preprocessor.Preprocessing;
-using Pipeline.Runs;
 using Pipeline.Storage;
 
 namespace Pipeline.Tests.Preprocessing;
 
-/// <summary>The Preprocessor stage as the bus runs it: events out, cache on redelivery, failures as StageFailed.</summary>
+/// <summary>The Preprocessor stage as the bus runs it: datasets by name, events out, cache on redelivery, failures as StageFailed.</summary>
 public sealed class PreprocessDatasetConsumerTests() : ConsumerHarness<PreprocessDatasetConsumer>((services, folder) => services
     .AddSingleton<IObjectStore>(new FileSystemObjectStore(Path.Combine(folder, "store")))
     .AddSingleton<RunCancellations>()
-    .AddSingleton(new PreprocessingOptions { WorkDirectory = Path.Combine(folder, "work") })
+    .AddSingleton<LocalDatasets>()
+    .AddSingleton<IDatasetCatalog, DatasetCatalog>()
+    .AddSingleton(new PreprocessorOptions { WorkDirectory = Path.Combine(folder, "work") })
     .AddSingleton<DatasetPreparer>())
 {
     [Fact]
-    public async Task A_dataset_is_prepared_once_and_announced_from_cache_on_redelivery()
+    public async Task A_local_dataset_is_prepared_once_and_announced_from_cache_on_redelivery()
     {
-        var data = Path.Combine(Folder.Path, "images");
-        foreach (var (name, colour) in new[] { ("blue", TestImages.Blue), ("red", TestImages.Red) })
-            for (var i = 0; i < 120; i++)
-                TestImages.Solid(Path.Combine(data, name, $"{i}.png"), 40, 30, colour);
-        var spec = new RunSpec { DataDir = data, Backbone = BackboneNames.MlNetResNet18 };
+        Service<LocalDatasets>().Register("colours", WriteImages(120));
         var runId = Guid.NewGuid();
+        var command = new PreprocessDataset(runId, "colours", new PreprocessingSpec(), Seed: 42);
 
-        await Harness.Bus.Publish(new PreprocessDataset(runId, spec));
+        await Harness.Bus.Publish(command);
         Assert.True(await Harness.Published.Any<DatasetPrepared>(m => m.Context.Message.RunId == runId));
-        await Harness.Bus.Publish(new PreprocessDataset(runId, spec));
+        await Harness.Bus.Publish(command);
         await Harness.InactivityTask;
 
         var prepared = Harness.Published.Select<DatasetPrepared>().Select(m => m.Context.Message).ToList();
         Assert.Equal([false, true], prepared.Select(p => p.FromCache));
         Assert.Equal(prepared[0].Fingerprint, prepared[1].Fingerprint);
-        Assert.Equal((168, 36, 36), (prepared[0].TrainImages, prepared[0].ValidationImages, prepared[0].TestImages));
+        Assert.Equal((2, 168, 36, 36, 0), (prepared[0].Classes, prepared[0].TrainImages, prepared[0].ValidationImages, prepared[0].TestImages, prepared[0].Quarantined));
         Assert.Contains("SixLabors.ImageSharp", prepared[0].Versions.Keys);
         // Progress arrives in order and ends at the total, before the dataset is announced.
         var progress = Harness.Published.Select<PreprocessingProgressed>().Select(m => m.Context.Message.Processed).ToList();
@@ -43,17 +42,41 @@ public sealed class PreprocessDatasetConsumerTests() : ConsumerHarness<Preproces
     }
 
     [Fact]
-    public async Task An_unusable_dataset_fails_the_stage_with_the_reason()
+    public async Task A_dataset_uploaded_to_the_store_is_prepared_by_name_with_no_local_folder()
+    {
+        var upload = await new DatasetUploader(Service<IObjectStore>()).UploadAsync("colours", WriteImages(10));
+        var runId = Guid.NewGuid();
+
+        await Harness.Bus.Publish(new PreprocessDataset(runId, "colours", new PreprocessingSpec(), Seed: 42));
+
+        Assert.True(await Harness.Published.Any<DatasetPrepared>(m => m.Context.Message.RunId == runId));
+        var prepared = Harness.Published.Select<DatasetPrepared>().Single().Context.Message;
+        Assert.Equal((20, 20), (upload.Uploaded, prepared.TrainImages + prepared.ValidationImages + prepared.TestImages));
+        var manifest = await Service<IObjectStore>().GetJsonAsync<DatasetManifest>(prepared.ManifestKey);
+        Assert.Equal("colours", manifest.Source);
+    }
+
+    [Fact]
+    public async Task An_unknown_dataset_fails_the_stage_with_the_reason()
     {
         var runId = Guid.NewGuid();
-        var missing = Path.Combine(Folder.Path, "nowhere");
 
-        await Harness.Bus.Publish(new PreprocessDataset(runId, new RunSpec { DataDir = missing, Backbone = BackboneNames.MlNetResNet18 }));
+        await Harness.Bus.Publish(new PreprocessDataset(runId, "nowhere", new PreprocessingSpec(), Seed: 42));
 
         Assert.True(await Harness.Published.Any<StageFailed>(m => m.Context.Message.RunId == runId));
         var failure = Harness.Published.Select<StageFailed>().Single().Context.Message;
-        Assert.Equal("preprocess", failure.Stage);
-        Assert.Equal($"The dataset folder '{missing}' does not exist.", failure.Reason);
+        Assert.Equal(("preprocess", null), (failure.Stage, failure.TrialId));
+        Assert.StartsWith("There is no dataset named 'nowhere' in the object store", failure.Reason);
         Assert.False(await Harness.Published.Any<DatasetPrepared>());
+    }
+
+    /// <summary>A blue and a red class of <paramref name="perClass"/> small PNGs each.</summary>
+    private string WriteImages(int perClass)
+    {
+        var data = Path.Combine(Folder.Path, "images");
+        foreach (var (name, colour) in new[] { ("blue", TestImageFiles.Blue), ("red", TestImageFiles.Red) })
+            for (var i = 0; i < perClass; i++)
+                TestImageFiles.Solid(Path.Combine(data, name, $"{i}.png"), 40, 30, colour);
+        return data;
     }
 }

@@ -1,6 +1,7 @@
 using Pipeline.Datasets;
 using Pipeline.Preprocessor.Preprocessing;
-using Pipeline.Runs;
+using Pipeline.Contracts;
+
 
 namespace Pipeline.Tests.Preprocessing;
 

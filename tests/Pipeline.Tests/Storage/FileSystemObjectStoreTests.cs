@@ -1,5 +1,6 @@
 using System.Text;
 using Pipeline.Datasets;
+using Pipeline.Contracts;
 using Pipeline.Runs;
 using Pipeline.Storage;
 
@@ -21,7 +22,7 @@ public sealed class FileSystemObjectStoreTests : IDisposable
 
         Assert.True(await _store.ExistsAsync("a/b/c.bin"));
         Assert.Equal([1, 2, 3], await _store.GetBytesAsync("a/b/c.bin"));
-        Assert.Equal(_temp.Combine("store", "a", "b", "c.bin"), _store.LocalPath("a/b/c.bin"));
+        Assert.Equal(_temp.Combine("store", "a", "b", "c.bin"), _store.PathOf("a/b/c.bin"));
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class FileSystemObjectStoreTests : IDisposable
             ImageHeight = 224,
             Classes = ["a", "b"],
             Seed = 7,
-            Split = new SplitRatios(80, 10, 10),
+            Preprocessing = new PreprocessingSpec { Split = new SplitRatios(80, 10, 10), Resize = ResizeMode.Stretch },
             Splits = new Dictionary<string, SplitManifest>
             {
                 [DatasetSplits.Train] = new(1, [1, 0], [new ShardEntry("prepared/f/train/shard-00000.bin", 1, 150_544, "ab")], ["a/1.png"]),
@@ -109,12 +110,14 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         await _store.PutJsonAsync("m.json", manifest);
         var read = await _store.GetJsonAsync<DatasetManifest>("m.json");
 
-        Assert.Equal(manifest.Split, read.Split);
+        Assert.Equal(manifest.Preprocessing, read.Preprocessing);
         Assert.Equal(manifest.Classes, read.Classes);
         Assert.Equal(manifest.Quarantine, read.Quarantine);
         Assert.Equal(manifest.Skipped, read.Skipped);
         Assert.Equal(manifest[DatasetSplits.Train].Shards, read[DatasetSplits.Train].Shards);
-        Assert.Contains("\"split\": \"80/10/10\"", Encoding.UTF8.GetString(await _store.GetBytesAsync("m.json")));
+        var json = Encoding.UTF8.GetString(await _store.GetBytesAsync("m.json"));
+        Assert.Contains("\"split\": \"80/10/10\"", json);
+        Assert.Contains("\"resize\": \"stretch\"", json);
     }
 
     private static async Task<List<string>> ToListAsync(IAsyncEnumerable<string> keys)

@@ -1,0 +1,20 @@
+using System.CommandLine;
+using System.Text.Json;
+using Pipeline.Contracts;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary>A command line that does not parse is a usage error: exit 2, the errors on stderr, and the one JSON object when asked for.</summary>
+public static class ParseErrors
+{
+    public static int Report(ParseResult parse, bool asJson)
+    {
+        var errors = parse.Errors.Select(error => error.Message).ToList();
+        foreach (var error in errors)
+            Console.Error.WriteLine($"error: {error}");
+        Console.Error.WriteLine($"See '{string.Join(' ', parse.CommandResult.Command.Parents.OfType<Command>().Reverse().Select(c => c.Name).Append(parse.CommandResult.Command.Name))} --help'.");
+        if (asJson)
+            Console.Out.WriteLine(JsonSerializer.Serialize(RunOutcomeJson.Rejected(string.Join(" ", errors)), PipelineJson.Options));
+        return ExitCodes.BadInput;
+    }
+}

@@ -1,0 +1,3 @@
+namespace Pipeline.Evaluator.Evaluation;
+
+public sealed record AveragedMetrics(double Precision, double Recall, double F1);

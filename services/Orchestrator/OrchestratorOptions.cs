@@ -1,0 +1,16 @@
+namespace Pipeline.Orchestrator;
+
+/// <summary><c>Pipeline:Orchestrator</c>: where run state lives, and whether this process also does the runs' work.</summary>
+public sealed class OrchestratorOptions
+{
+    public const string Section = "Pipeline:Orchestrator";
+
+    /// <summary>A SQLite connection string for the run database (its own file, not an object of the store).</summary>
+    public string Database { get; set; } = $"Data Source={Path.Combine(".pipeline", "runs.db")}";
+
+    /// <summary>
+    /// True when every stage runs in this process (embedded mode): a run's work then dies with its process, so runs
+    /// record this process as their owner and runs of owners found dead are <c>Interrupted</c>.
+    /// </summary>
+    public bool InProcessWorkers { get; set; }
+}

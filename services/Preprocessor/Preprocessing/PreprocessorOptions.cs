@@ -1,0 +1,35 @@
+using System.Globalization;
+using Pipeline.Imaging;
+
+namespace Pipeline.Preprocessor.Preprocessing;
+
+/// <summary>
+/// <c>Pipeline:Preprocessor</c>: the worker's limits and resources. The limits change which files are usable, so they
+/// are part of the dataset fingerprint; the rest only changes how fast the work goes.
+/// </summary>
+public sealed record PreprocessorOptions
+{
+    public const string Section = "Pipeline:Preprocessor";
+
+    /// <summary>Bump whenever decoding, resizing or sharding changes the bytes produced, so that old caches are not reused.</summary>
+    public const int Version = 2;
+
+    public static readonly PreprocessorOptions Default = new();
+
+    public long MaxFileBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <inheritdoc cref="ImageLoadOptions.MaxPixels"/>
+    public long MaxPixels { get; init; } = ImageLoadOptions.DefaultMaxPixels;
+
+    public int ImagesPerShard { get; init; } = 512;
+
+    /// <summary>Decoding threads; null uses every core.</summary>
+    public int? MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>Where decoded pixels wait for the split (about 150 KB per image); null uses the system temp folder.</summary>
+    public string? WorkDirectory { get; init; }
+
+    /// <summary>The limits that decide the output bytes, as the fingerprint hashes them.</summary>
+    internal string FingerprintText => string.Create(CultureInfo.InvariantCulture,
+        $"version={Version};maxBytes={MaxFileBytes};maxPixels={MaxPixels};perShard={ImagesPerShard}");
+}

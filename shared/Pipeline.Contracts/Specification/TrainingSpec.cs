@@ -1,0 +1,40 @@
+namespace Pipeline.Contracts;
+
+/// <summary>How a trial trains: the backbone and its weights, the mode and the optimiser's settings.</summary>
+public sealed record TrainingSpec
+{
+    public string Backbone { get; init; } = BackboneNames.ResNet50;
+
+    /// <summary>A weights reference (see <see cref="WeightsReference"/>); null for the backbone's default weights.</summary>
+    public string? Weights { get; init; }
+
+    public TrainingMode Mode { get; init; } = TrainingMode.Transfer;
+    public int Epochs { get; init; } = 15;
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Adam's learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Intra-op threads for libtorch; null lets each worker use its own default.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>The weights this trial uses: the ones named, or the backbone's default.</summary>
+    public string? EffectiveWeights => Weights ?? BackboneNames.DefaultWeights(Backbone);
+
+    internal void Validate(ValidationErrors errors)
+    {
+        if (!BackboneNames.All.Contains(Backbone))
+            errors.Add("training.backbone", $"unknown backbone '{Backbone}'. Known backbones: {string.Join(", ", BackboneNames.All)}");
+        else if (EffectiveWeights is not { } weights)
+            errors.Add("training.weights",
+                $"backbone '{Backbone}' needs ImageNet weights: give a torchvision state_dict .pth file (--weights PATH on the command line), " +
+                $"or use backbone {BackboneNames.MlNetResNet18}, whose weights ship with the pipeline and work offline");
+        else if (WeightsReference.Problem(weights, Backbone) is { } problem)
+            errors.Add("training.weights", problem);
+        errors.AddIf(!Enum.IsDefined(Mode), "training.mode", $"must be transfer or finetune (got {Mode})");
+        errors.AddIf(Epochs is < 1 or > 10_000, "training.epochs", $"must be between 1 and 10000 (got {Epochs})");
+        errors.AddIf(BatchSize is < 1 or > 4096, "training.batchSize", $"must be between 1 and 4096 (got {BatchSize})");
+        errors.AddIf(!(LearningRate > 0 && LearningRate < 10), "training.learningRate", $"must be a positive number below 10 (got {LearningRate})");
+        errors.AddIf(Threads is < 1 or > 1024, "training.threads", $"must be between 1 and 1024 (got {Threads})");
+    }
+}

@@ -1,0 +1,29 @@
+namespace Pipeline.Contracts;
+
+/// <summary>Problems with a specification, keyed by the field's JSON path (<c>training.epochs</c>), worded for the user.</summary>
+public sealed class ValidationErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsEmpty => _errors.Count == 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var messages))
+            _errors[field] = messages = [];
+        messages.Add(message);
+    }
+
+    /// <summary>Adds <paramref name="message"/> when <paramref name="problem"/> holds.</summary>
+    public void AddIf(bool problem, string field, string message)
+    {
+        if (problem)
+            Add(field, message);
+    }
+
+    public IReadOnlyDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <summary>One line per problem: "training.epochs: must be between 1 and 10000 (got 0)".</summary>
+    public static string Describe(IReadOnlyDictionary<string, string[]> errors) =>
+        string.Join(Environment.NewLine, errors.SelectMany(pair => pair.Value.Select(message => $"{pair.Key}: {message}")));
+}

@@ -1,6 +1,0 @@
-using Pipeline.Runs;
-
-namespace Pipeline.Contracts;
-
-/// <summary>Command to a trainer: train one trial of a run on a prepared dataset.</summary>
-public sealed record TrainModel(Guid RunId, string TrialId, RunSpec Spec, string ManifestKey);

@@ -1,0 +1,14 @@
+namespace Pipeline.Datasets;
+
+/// <summary><c>datasets/&lt;name&gt;/index.json</c>: an uploaded ImageFolder's classes and files with their content hashes, written after the files.</summary>
+public sealed record DatasetIndex
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public required string Name { get; init; }
+    public required IReadOnlyList<string> Classes { get; init; }
+    public required IReadOnlyList<IndexedFile> Files { get; init; }
+    public required SkippedFiles Skipped { get; init; }
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+}

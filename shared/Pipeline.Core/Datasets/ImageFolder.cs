@@ -1,0 +1,65 @@
+using System.Collections.Frozen;
+
+namespace Pipeline.Datasets;
+
+/// <summary>
+/// The ImageFolder layout: one sub-folder per class, image files at any depth below it. Which files count, in one
+/// place for local folders and uploads alike.
+/// </summary>
+public static class ImageFolder
+{
+    /// <summary>Extensions of the formats the pipeline decodes. The content is checked anyway; this only keeps notes and metadata out.</summary>
+    public static readonly FrozenSet<string> ImageExtensions = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".dib", ".gif", ".tif", ".tiff", ".webp", ".tga", ".pbm", ".pgm", ".ppm");
+
+    // Hidden entries must be seen to be counted; the default options skip them silently.
+    private static readonly EnumerationOptions AllEntries = new() { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = false };
+    private static readonly EnumerationOptions AllFilesBelow = new() { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = true };
+
+    /// <summary>The class folder a relative path belongs to (its first segment).</summary>
+    public static string ClassOf(string relativePath) => relativePath[..relativePath.IndexOf('/')];
+
+    /// <summary>Lists a local ImageFolder; each file's stamp is its size and modification time.</summary>
+    /// <exception cref="PipelineException">The folder is missing or holds fewer than two class folders.</exception>
+    public static DatasetListing Scan(string name, string folder)
+    {
+        var root = Path.GetFullPath(folder);
+        if (!Directory.Exists(root))
+            throw new PipelineException(File.Exists(root)
+                ? $"'{folder}' is a file; the dataset must be a folder with one sub-folder of images per class."
+                : $"The dataset folder '{folder}' does not exist.");
+
+        var classes = Directory.EnumerateDirectories(root, "*", AllEntries)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(name => !IsHidden(name))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        if (classes.Length < 2)
+            throw new PipelineException(
+                $"'{folder}' holds {classes.Length} class folder{(classes.Length == 1 ? $" ('{classes[0]}')" : "s")}; " +
+                "an ImageFolder needs at least two: one sub-folder of images per class, e.g. cats/1.jpg and dogs/1.jpg.");
+        var labels = classes.Select((name, label) => (name, label)).ToDictionary(c => c.name, c => c.label, StringComparer.Ordinal);
+
+        int hidden = 0, notImages = 0;
+        var files = new List<DatasetFile>();
+        foreach (var path in Directory.EnumerateFiles(root, "*", AllFilesBelow))
+        {
+            var relative = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
+            var segments = relative.Split('/');
+            if (segments.Any(IsHidden))
+                hidden++;
+            else if (segments.Length == 1 || !ImageExtensions.Contains(Path.GetExtension(relative)))
+                notImages++; // loose files at the root belong to no class
+            else
+            {
+                var info = new FileInfo(path);
+                files.Add(new DatasetFile(relative, labels[segments[0]], info.Length, $"{info.Length}:{info.LastWriteTimeUtc.Ticks}"));
+            }
+        }
+        files.Sort((a, b) => a.Label != b.Label ? a.Label.CompareTo(b.Label) : string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return new DatasetListing(name, classes, files, new SkippedFiles(hidden, notImages));
+    }
+
+    private static bool IsHidden(string name) => name.StartsWith('.');
+}

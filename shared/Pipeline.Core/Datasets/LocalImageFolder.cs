@@ -1,0 +1,16 @@
+namespace Pipeline.Datasets;
+
+/// <summary>An ImageFolder on this machine's disk, known under <paramref name="name"/>.</summary>
+public sealed class LocalImageFolder(string name, string folder) : IDatasetSource
+{
+    public string Name => name;
+
+    public Task<DatasetListing> ListAsync(CancellationToken cancellationToken = default) =>
+        Task.Run(() => ImageFolder.Scan(name, folder), cancellationToken);
+
+    public async Task<byte[]> ReadAsync(DatasetFile file, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        await using var stream = new FileStream(Path.Combine(folder, file.RelativePath), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        return await BoundedRead.AllBytesAsync(stream, maxBytes, file.RelativePath, cancellationToken);
+    }
+}

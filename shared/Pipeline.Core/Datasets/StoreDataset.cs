@@ -1,0 +1,31 @@
+using Pipeline.Storage;
+
+namespace Pipeline.Datasets;
+
+/// <summary>A dataset uploaded to the object store: <c>datasets/&lt;name&gt;/index.json</c> lists it, its files are under <c>raw/</c>.</summary>
+public sealed class StoreDataset(IObjectStore store, string name) : IDatasetSource
+{
+    public string Name => name;
+
+    public async Task<DatasetListing> ListAsync(CancellationToken cancellationToken = default)
+    {
+        DatasetIndex index;
+        try
+        {
+            index = await store.GetJsonAsync<DatasetIndex>(ObjectKeys.DatasetIndex(name), cancellationToken);
+        }
+        catch (ObjectNotFoundException)
+        {
+            throw new PipelineException($"There is no dataset named '{name}' in the object store: upload it first (./pipeline datasets upload DIR {name}).");
+        }
+        var labels = index.Classes.Select((c, label) => (c, label)).ToDictionary(p => p.c, p => p.label, StringComparer.Ordinal);
+        var files = index.Files.Select(file => new DatasetFile(file.Path, labels[ImageFolder.ClassOf(file.Path)], file.Size, file.Sha256)).ToList();
+        return new DatasetListing(name, index.Classes, files, index.Skipped);
+    }
+
+    public async Task<byte[]> ReadAsync(DatasetFile file, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        await using var stream = await store.OpenReadAsync(ObjectKeys.DatasetFile(name, file.RelativePath), cancellationToken);
+        return await BoundedRead.AllBytesAsync(stream, maxBytes, file.RelativePath, cancellationToken);
+    }
+}

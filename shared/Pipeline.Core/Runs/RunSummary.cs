@@ -1,0 +1,18 @@
+using Pipeline.Contracts;
+
+namespace Pipeline.Runs;
+
+/// <summary><c>runs/&lt;runId&gt;/report/summary.json</c>: every trial of a run side by side, and the best one.</summary>
+public sealed record RunSummary
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public required Guid RunId { get; init; }
+    public required RunState State { get; init; }
+    public required string Dataset { get; init; }
+    public string? BestTrialId { get; init; }
+    public required IReadOnlyList<TrialSummary> Trials { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset CompletedAt { get; init; }
+}

@@ -1,0 +1,3 @@
+namespace Pipeline.Shards;
+
+public readonly record struct ShardHeader(int Width, int Height, int Count);

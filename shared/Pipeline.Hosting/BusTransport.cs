@@ -1,0 +1,7 @@
+namespace Pipeline.Hosting;
+
+public enum BusTransport
+{
+    InMemory,
+    RabbitMq,
+}

@@ -1,0 +1,52 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Pipeline.Hosting;
+
+public static class PipelineBus
+{
+    /// <summary>
+    /// Builds the one MassTransit bus of this process with the consumers <paramref name="consumers"/> registers
+    /// (each stage offers an <c>AddXxxConsumers</c> for it). <c>Pipeline:Bus:Transport</c> picks <c>InMemory</c>
+    /// (embedded, the default) or <c>RabbitMq</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddPipelineBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> consumers)
+    {
+        var options = builder.Configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+        builder.Services.AddMassTransit(bus =>
+        {
+            // Usage telemetry phones home; on a host without internet it printed a stack trace on every long run.
+            bus.DisableUsageTelemetry();
+            bus.SetKebabCaseEndpointNameFormatter();
+            consumers(bus);
+            // Every process must hear cancellations, so this endpoint is per instance, not shared.
+            bus.AddConsumer<RunCancelledConsumer>().Endpoint(e =>
+            {
+                e.InstanceId = $"{Environment.MachineName}-{Environment.ProcessId}";
+                e.Temporary = true;
+            });
+            switch (options.Transport)
+            {
+                case BusTransport.InMemory:
+                    bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                    break;
+                case BusTransport.RabbitMq:
+                    bus.UsingRabbitMq((context, cfg) =>
+                    {
+                        cfg.Host(options.RabbitMq.Host, options.RabbitMq.Port, options.RabbitMq.VirtualHost, host =>
+                        {
+                            host.Username(options.RabbitMq.Username);
+                            host.Password(options.RabbitMq.Password);
+                        });
+                        cfg.ConfigureEndpoints(context);
+                    });
+                    break;
+                default:
+                    throw new PipelineException($"Unknown bus transport '{options.Transport}': use InMemory or RabbitMq.");
+            }
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,15 @@
+using Pipeline.Contracts;
+
+namespace Pipeline.Imaging;
+
+/// <summary>What a canonical image looks like (size, resize, background) and how large an image may claim to be.</summary>
+/// <param name="MaxPixels">Checked from the header before decoding, so that a tiny file claiming huge dimensions cannot exhaust memory.</param>
+public sealed record ImageLoadOptions(int Size, ResizeMode Resize, string Background, long MaxPixels = ImageLoadOptions.DefaultMaxPixels)
+{
+    public const long DefaultMaxPixels = 50_000_000;
+
+    public static ImageLoadOptions From(PreprocessingSpec spec, long maxPixels = DefaultMaxPixels) =>
+        new(spec.ImageSize, spec.Resize, spec.Background, maxPixels);
+
+    public int PixelBytes => Size * Size * 3;
+}

@@ -1,0 +1,184 @@
+using Pipeline.Datasets;
+using Pipeline.ModelZoo.Backbones;
+using Pipeline.ModelZoo.Files;
+using Pipeline.Tensors;
+using Pipeline.Contracts;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Pipeline.ModelZoo.Classification;
+
+/// <summary>
+/// A pretrained backbone with a new linear head for <see cref="Classes"/>. Input: a uint8 [N, H, W, 3] RGB batch;
+/// output: logits. In <see cref="TrainingMode.Transfer"/> the backbone never learns and stays in eval mode (its
+/// BatchNorm statistics never change), even when the classifier is put in train mode.
+/// </summary>
+public sealed class ImageClassifier : Module<Tensor, Tensor>
+{
+    private const string HeadPrefix = "head.";
+
+    private readonly Backbone backbone;
+    private readonly Linear head;
+
+    /// <param name="preprocessing">How the images it classifies are made; recorded in its model file for prediction.</param>
+    public ImageClassifier(Backbone backbone, IReadOnlyList<string> classes, TrainingMode mode, PreprocessingSpec preprocessing) : base(nameof(ImageClassifier))
+    {
+        if (classes.Count < 2)
+            throw new PipelineException($"A classifier needs at least two classes (got {classes.Count}).");
+        if (!backbone.Accepts(preprocessing.ImageSize))
+            throw new PipelineException(
+                $"Backbone '{backbone.Name}' takes {backbone.InputWidth}x{backbone.InputHeight} images; the dataset holds {preprocessing.ImageSize}x{preprocessing.ImageSize}. " +
+                $"Prepare it with imageSize {backbone.InputWidth}.");
+        this.backbone = backbone;
+        Preprocessing = preprocessing;
+        head = Linear(backbone.FeatureCount, classes.Count);
+        Classes = classes;
+        Mode = mode;
+        RegisterComponents();
+        if (mode == TrainingMode.Transfer)
+        {
+            foreach (var parameter in backbone.parameters())
+                parameter.requires_grad = false;
+            backbone.eval();
+        }
+    }
+
+    public IReadOnlyList<string> Classes { get; }
+    public TrainingMode Mode { get; }
+    public PreprocessingSpec Preprocessing { get; }
+    public Backbone Backbone => backbone;
+
+    /// <summary>What the optimizer updates: the head in transfer mode, everything in finetune mode.</summary>
+    public IEnumerable<Parameter> TrainableParameters() => TrainableNamedParameters().Select(pair => pair.Parameter);
+
+    /// <summary><see cref="TrainableParameters"/> with their state_dict names, in the same order.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> TrainableNamedParameters() =>
+        named_parameters().Where(pair => Mode != TrainingMode.Transfer || pair.name.StartsWith(HeadPrefix, StringComparison.Ordinal));
+
+    public override Tensor forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        return scope.MoveToOuter(Classify(Features(images)));
+    }
+
+    /// <summary>Pooled backbone features; in transfer mode computed without autograd (nothing upstream learns).</summary>
+    public Tensor Features(Tensor images)
+    {
+        if (Mode != TrainingMode.Transfer)
+            return backbone.call(images);
+        using var noGrad = no_grad();
+        return backbone.call(images);
+    }
+
+    /// <summary>The head alone, for features computed once and reused (a frozen backbone gives the same features every epoch).</summary>
+    public Tensor Classify(Tensor features) => head.call(features);
+
+    public override void train(bool train = true)
+    {
+        base.train(train);
+        if (Mode == TrainingMode.Transfer)
+            backbone.eval();
+    }
+
+    /// <summary>Softmax probabilities and the most probable class for every image of a split, in eval mode.</summary>
+    public Predictions Predict(SplitImages images, int batchSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var wasTraining = training;
+        eval();
+        try
+        {
+            var labels = new int[images.Count];
+            var probabilities = new float[images.Count][];
+            var indices = Enumerable.Range(0, images.Count).ToArray();
+            for (var start = 0; start < images.Count; start += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var count = Math.Min(batchSize, images.Count - start);
+                using (var scope = NewDisposeScope())
+                using (no_grad())
+                {
+                    var batch = ImageBatch.Pixels(images, indices.AsSpan(start, count), Backbone.Network.parameters().First().device);
+                    var probs = functional.softmax(forward(batch), 1).cpu().data<float>().ToArray();
+                    for (var i = 0; i < count; i++)
+                    {
+                        var row = probs.AsSpan(i * Classes.Count, Classes.Count).ToArray();
+                        probabilities[start + i] = row;
+                        labels[start + i] = Array.IndexOf(row, row.Max());
+                    }
+                }
+                LibTorchMemory.ReleaseUnreachableTensors();
+            }
+            return new Predictions(Classes, labels, probabilities);
+        }
+        finally
+        {
+            train(wasTraining);
+        }
+    }
+
+    public ModelFileHeader Header(bool includesBackbone) => new()
+    {
+        Classes = Classes,
+        Backbone = backbone.Name,
+        BackboneWeightsSha256 = backbone.WeightsSha256,
+        Normalization = backbone.Normalization,
+        Preprocessing = Preprocessing,
+        Mode = Mode,
+        IncludesBackbone = includesBackbone,
+    };
+
+    /// <summary>The weights a model file holds: all of them, or the head only (named as in the whole classifier).</summary>
+    public IEnumerable<(string Name, Tensor Tensor)> Weights(bool includeBackbone) =>
+        state_dict().Where(pair => includeBackbone || pair.Key.StartsWith(HeadPrefix, StringComparison.Ordinal)).Select(pair => (pair.Key, pair.Value));
+
+    /// <summary>Adds this classifier's header and weights to a file being written (a model file, or a checkpoint that adds more).</summary>
+    public SafetensorsWriter AddTo(SafetensorsWriter writer, bool includeBackbone = true)
+    {
+        foreach (var (key, value) in Header(includeBackbone).ToMetadata())
+            writer.Metadata[key] = value;
+        foreach (var (name, tensor) in Weights(includeBackbone))
+            writer.AddTensor(name, tensor);
+        return writer;
+    }
+
+    /// <summary>Writes the model file (safetensors, see <see cref="ModelFile"/>).</summary>
+    public void Save(Stream stream, bool includeBackbone = true) => AddTo(new SafetensorsWriter(), includeBackbone).WriteTo(stream);
+
+    /// <summary>Reads a complete model file (one that includes its backbone), e.g. <c>model.safetensors</c>.</summary>
+    public static ImageClassifier Load(Stream stream)
+    {
+        var reader = ModelFile.Open(stream);
+        var header = ModelFile.ReadHeader(reader);
+        if (!header.IncludesBackbone)
+            throw new PipelineException(
+                $"This model file holds only a classifier head for backbone '{header.Backbone}'; load it with {nameof(Restore)} into a classifier built on that backbone.");
+        var size = header.Preprocessing.ImageSize;
+        var backbone = new Backbone(header.Backbone, header.BackboneWeightsSha256, header.Normalization, size, size);
+        var classifier = new ImageClassifier(backbone, header.Classes, header.Mode, header.Preprocessing);
+        classifier.Restore(reader, header);
+        return classifier;
+    }
+
+    /// <summary>Loads a model file's weights into this classifier, which must have the same classes, mode and backbone weights.</summary>
+    public void Restore(Stream stream)
+    {
+        var reader = ModelFile.Open(stream);
+        Restore(reader, ModelFile.ReadHeader(reader));
+    }
+
+    /// <inheritdoc cref="Restore(Stream)"/>
+    public void Restore(SafetensorsReader reader, ModelFileHeader header)
+    {
+        var expected = Header(header.IncludesBackbone);
+        if (header.Backbone != expected.Backbone || header.BackboneWeightsSha256 != expected.BackboneWeightsSha256
+            || header.Mode != expected.Mode || !header.Classes.SequenceEqual(expected.Classes))
+            throw new PipelineException(
+                $"The model file was made for backbone '{header.Backbone}' (weights sha256 {header.BackboneWeightsSha256}), mode {header.Mode}, " +
+                $"classes [{string.Join(", ", header.Classes)}]; this classifier has '{expected.Backbone}' ({expected.BackboneWeightsSha256}), " +
+                $"{expected.Mode}, [{string.Join(", ", expected.Classes)}].");
+        foreach (var (name, tensor) in Weights(header.IncludesBackbone))
+            reader.CopyTensorTo(name, tensor);
+    }
+}

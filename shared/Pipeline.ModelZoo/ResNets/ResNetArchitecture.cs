@@ -1,0 +1,16 @@
+namespace Pipeline.ModelZoo.ResNets;
+
+/// <summary>The block type and block count per stage (layer1..layer4) of a ResNet.</summary>
+public sealed record ResNetArchitecture(ResNetBlockKind Block, IReadOnlyList<int> Layers)
+{
+    public static readonly ResNetArchitecture ResNet18 = new(ResNetBlockKind.Basic, [2, 2, 2, 2]);
+    public static readonly ResNetArchitecture ResNet50 = new(ResNetBlockKind.Bottleneck, [3, 4, 6, 3]);
+
+    /// <summary>The ImageNet ResNet that ML.NET ships as ONNX: layer4 has three blocks, unlike torchvision's resnet18.</summary>
+    public static readonly ResNetArchitecture MlNetResNet18 = new(ResNetBlockKind.Basic, [2, 2, 2, 3]);
+
+    public int Expansion => Block == ResNetBlockKind.Basic ? 1 : 4;
+
+    /// <summary>Width of the pooled features that feed the classifier head.</summary>
+    public int FeatureCount => 512 * Expansion;
+}

@@ -1,0 +1,7 @@
+namespace Pipeline.ModelZoo.ResNets;
+
+public enum ResNetBlockKind
+{
+    Basic,
+    Bottleneck,
+}

@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using Pipeline.Datasets;
+using Pipeline.Contracts;
+using Pipeline.Runs;
+using Pipeline.Shards;
+using Pipeline.Storage;
+
+namespace Pipeline.ModelZoo.Tests;
+
+/// <summary>A tiny prepared dataset of three visually distinct classes, written as shards + manifest into a temp file-system store.</summary>
+internal sealed class SyntheticDataset : IDisposable
+{
+    public const int Size = 224;
+    private const string Fingerprint = "synthetic";
+    public static readonly string ManifestKey = ObjectKeys.Manifest(Fingerprint);
+    public static readonly string[] Classes = ["red-stripes", "green-bars", "blue-checks"];
+
+    private SyntheticDataset(string root, FileSystemObjectStore store, DatasetManifest manifest) => (Root, Store, Manifest) = (root, store, manifest);
+
+    public string Root { get; }
+    public FileSystemObjectStore Store { get; }
+    public DatasetManifest Manifest { get; }
+
+    public static async Task<SyntheticDataset> CreateAsync(int trainPerClass, int validationPerClass, int testPerClass)
+    {
+        var root = Directory.CreateTempSubdirectory("pipeline-models-tests-").FullName;
+        var store = new FileSystemObjectStore(root);
+        var manifest = await WriteAsync(store, trainPerClass, validationPerClass, testPerClass);
+        return new SyntheticDataset(root, store, manifest);
+    }
+
+    /// <summary>Writes the shards and the manifest into <paramref name="store"/>; the manifest is at <see cref="ManifestKey"/>.</summary>
+    public static async Task<DatasetManifest> WriteAsync(IObjectStore store, int trainPerClass, int validationPerClass, int testPerClass)
+    {
+        var random = new Random(1234);
+        var splits = new Dictionary<string, SplitManifest>();
+        foreach (var (split, perClass) in new[] { (DatasetSplits.Train, trainPerClass), (DatasetSplits.Validation, validationPerClass), (DatasetSplits.Test, testPerClass) })
+        {
+            using var shard = new MemoryStream();
+            var writer = new ShardWriter(shard, Size, Size);
+            for (var i = 0; i < perClass; i++)
+                for (var label = 0; label < Classes.Length; label++)
+                    writer.Add(label, TestPixels.OfClass(label, Size, random));
+            writer.Complete();
+            var bytes = shard.ToArray();
+            var key = ObjectKeys.Shard(Fingerprint, split, 0);
+            await store.PutBytesAsync(key, bytes);
+            var count = perClass * Classes.Length;
+            splits[split] = new SplitManifest(count, Enumerable.Repeat(perClass, Classes.Length).ToArray(),
+                [new ShardEntry(key, count, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)))],
+                Enumerable.Range(0, count).Select(i => $"{Classes[i % Classes.Length]}/{split}-{i}.png").ToArray());
+        }
+        var manifest = new DatasetManifest
+        {
+            Fingerprint = Fingerprint,
+            Source = "synthetic",
+            ImageWidth = Size,
+            ImageHeight = Size,
+            Classes = Classes,
+            Seed = 1,
+            Preprocessing = new PreprocessingSpec(),
+            Splits = splits,
+            Quarantine = [],
+            Skipped = new SkippedFiles(0, 0),
+        };
+        await store.PutJsonAsync(ManifestKey, manifest);
+        return manifest;
+    }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
