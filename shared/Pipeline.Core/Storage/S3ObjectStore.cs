@@ -36,6 +36,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     private const int MaxKeyBytes = 1024;
     private const int MaxParts = 10_000;
     private const int ReadAheadBytes = 1024 * 1024;
+    private const int SmallObjectWindow = 256 * 1024;
 
     private readonly S3StoreOptions _options;
     private readonly ILogger _logger;
@@ -81,19 +82,35 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(content);
         await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.PartSize);
+        // Most objects are small (JSON, manifests): a small pooled window first, the part-sized buffer only when it fills.
+        var head = ArrayPool<byte>.Shared.Rent(SmallObjectWindow);
         try
         {
-            var part = buffer.AsMemory(0, _options.PartSize);
-            var length = await content.ReadAtLeastAsync(part, part.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (length < S3StoreOptions.MinPartSize)
-                await PutSingleAsync(key, buffer, length, cancellationToken).ConfigureAwait(false);
-            else
-                await PutMultipartAsync(key, content, part, length, cancellationToken).ConfigureAwait(false);
+            var length = await content.ReadAtLeastAsync(head.AsMemory(0, SmallObjectWindow), SmallObjectWindow, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (length < SmallObjectWindow)
+            {
+                await PutSingleAsync(key, head, length, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            var buffer = ArrayPool<byte>.Shared.Rent(_options.PartSize);
+            try
+            {
+                head.AsSpan(0, length).CopyTo(buffer);
+                var part = buffer.AsMemory(0, _options.PartSize);
+                length += await content.ReadAtLeastAsync(part[length..], part.Length - length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (length < S3StoreOptions.MinPartSize)
+                    await PutSingleAsync(key, buffer, length, cancellationToken).ConfigureAwait(false);
+                else
+                    await PutMultipartAsync(key, content, part, length, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(head);
         }
     }
 

@@ -55,24 +55,32 @@ public sealed class S3ResilientCalls
                 },
             });
         if (options.MaxRetryAttempts > 0)
-            builder.AddRetry(new RetryStrategyOptions
+        {
+            var retry = RetryOptions(options);
+            retry.OnRetry = args =>
             {
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = options.RetryMaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)),
-                OnRetry = args =>
-                {
-                    _logger.LogWarning("S3 store ({Where}): attempt {Attempt} of {Operation} failed: {Cause}; retrying in {Delay} ms",
-                        _where, args.AttemptNumber + 1, args.Context.OperationKey,
-                        args.Outcome.Exception is { } e ? Describe(e) : "?", (int)args.RetryDelay.TotalMilliseconds);
-                    return ValueTask.CompletedTask;
-                },
-            });
+                _logger.LogWarning("S3 store ({Where}): attempt {Attempt} of {Operation} failed: {Cause}; retrying in {Delay} ms",
+                    _where, args.AttemptNumber + 1, args.Context.OperationKey,
+                    args.Outcome.Exception is { } e ? Describe(e) : "?", (int)args.RetryDelay.TotalMilliseconds);
+                return ValueTask.CompletedTask;
+            };
+            builder.AddRetry(retry);
+        }
         _pipeline = builder.AddTimeout(options.AttemptTimeout).Build();
     }
+
+    /// <summary>The retry strategy: transient failures only, exponential backoff from <see cref="S3StoreOptions.RetryBaseDelay"/>
+    /// with Polly's decorrelated jitter, capped at <see cref="S3StoreOptions.RetryMaxDelay"/>. With the defaults (8 retries,
+    /// from 1 s, at most 10 s) the waits add up to 33-51 s, so a 20 s outage is ridden out.</summary>
+    public static RetryStrategyOptions RetryOptions(S3StoreOptions options) => new()
+    {
+        MaxRetryAttempts = options.MaxRetryAttempts,
+        Delay = options.RetryBaseDelay,
+        MaxDelay = options.RetryMaxDelay,
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = true,
+        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)),
+    };
 
     /// <summary>Closed, Open, HalfOpen or Isolated.</summary>
     public CircuitState CircuitState => _circuit.CircuitState;

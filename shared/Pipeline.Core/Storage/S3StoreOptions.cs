@@ -3,7 +3,8 @@ namespace Pipeline.Storage;
 /// <summary>
 /// Settings of <see cref="S3ObjectStore"/>, bound from configuration section <see cref="SectionName"/>
 /// (e.g. <c>Pipeline__Store__S3__Endpoint=http://minio:9000</c>). The retry budget is here so that how long an
-/// outage is ridden out is a setting, not a constant: by default about 45 s of retrying per operation.
+/// outage is ridden out is a setting, not a constant: by default 8 retries that wait 33-51 s in all
+/// (Polly's jitter), so a 20 s outage is ridden out and a dead server is given up on within a minute.
 /// </summary>
 public sealed class S3StoreOptions
 {
@@ -33,7 +34,7 @@ public sealed class S3StoreOptions
     public int MaxRetryAttempts { get; set; } = 8;
 
     /// <summary>First retry delay; it doubles per retry, with jitter, up to <see cref="RetryMaxDelay"/>.</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(0.5);
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 

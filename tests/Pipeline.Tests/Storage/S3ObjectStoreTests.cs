@@ -49,6 +49,27 @@ public sealed class S3ObjectStoreTests(S3rverFixture s3rver, ITestOutputHelper o
         output.WriteLine($"50 MB put {putTime.TotalSeconds:F1} s, streamed read {readTime.TotalSeconds:F1} s");
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(256 * 1024 - 1, 0)]
+    [InlineData(256 * 1024, 0)]
+    [InlineData(5 * 1024 * 1024 - 1, 0)]
+    [InlineData(5 * 1024 * 1024, 1)]
+    [InlineData(8 * 1024 * 1024, 1)]
+    [InlineData(8 * 1024 * 1024 + 1, 2)]
+    public async Task Objects_under_5_MiB_go_in_one_put_and_larger_ones_in_8_MiB_parts(int size, int parts)
+    {
+        var store = s3rver.CreateStore(out var transport);
+        using var source = new GeneratedStream(size, seed: size);
+
+        await store.PutAsync("sized.bin", source);
+        await using var read = await store.OpenReadAsync("sized.bin");
+
+        Assert.Equal((size, source.Sha256), await GeneratedStream.HashAsync(read));
+        Assert.Equal(parts, transport.Count(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("partNumber=", StringComparison.Ordinal)));
+        Assert.Equal(parts == 0 ? 1 : 0, transport.Count(r => r == $"PUT /{store.Bucket}/sized.bin"));
+    }
+
     [Fact]
     public async Task A_reader_that_stops_early_can_dispose_without_reading_the_rest()
     {
