@@ -45,9 +45,7 @@ public sealed class FileSystemObjectStoreTests : IDisposable
 
         await Assert.ThrowsAsync<IOException>(() => _store.PutAsync("obj", new FailingStream()));
 
-        Assert.Equal([1], await _store.GetBytesAsync("obj"));
-        Assert.Equal(["obj"], await ToListAsync(_store.ListAsync("")));
-        Assert.Single(Directory.GetFiles(_store.Root));
+        Assert.Equal([_store.LocalPath("obj")!], Directory.GetFiles(_store.Root));
     }
 
     [Fact]
@@ -79,13 +77,5 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         Assert.Equal(manifest.Skipped, read.Skipped);
         Assert.Equal(manifest[DatasetSplits.Train].Shards, read[DatasetSplits.Train].Shards);
         Assert.Contains("\"split\": \"80/10/10\"", Encoding.UTF8.GetString(await _store.GetBytesAsync("m.json")));
-    }
-
-    private static async Task<List<string>> ToListAsync(IAsyncEnumerable<string> keys)
-    {
-        var list = new List<string>();
-        await foreach (var key in keys)
-            list.Add(key);
-        return list;
     }
 }

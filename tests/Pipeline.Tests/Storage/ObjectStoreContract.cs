@@ -58,7 +58,7 @@ public abstract class ObjectStoreContract : IAsyncLifetime
         await Store.PutBytesAsync("obj", Encoding.UTF8.GetBytes("new"));
 
         Assert.Equal("new", Encoding.UTF8.GetString(await Store.GetBytesAsync("obj")));
-        Assert.Equal(["obj"], await ToListAsync(Store.ListAsync("")));
+        Assert.Equal(["obj"], await Store.ListAsync("").ToListAsync());
     }
 
     [Fact]
@@ -89,11 +89,11 @@ public abstract class ObjectStoreContract : IAsyncLifetime
             await Store.PutBytesAsync(key, [0]);
 
         // "runs/ab" is not a folder boundary: it matches runs/ab/ and runs/abc/ alike.
-        Assert.Equal(["runs/ab/z", "runs/abc/B", "runs/abc/y"], await ToListAsync(Store.ListAsync("runs/ab")));
-        Assert.Equal(["runs/ab/z"], await ToListAsync(Store.ListAsync("runs/ab/")));
-        Assert.Equal(["other/q", "runs/ab/z", "runs/abc/B", "runs/abc/y", "runs/b/x"], await ToListAsync(Store.ListAsync("")));
-        Assert.Empty(await ToListAsync(Store.ListAsync("missing/")));
-        Assert.Empty(await ToListAsync(Store.ListAsync("runs/abd")));
+        Assert.Equal(["runs/ab/z", "runs/abc/B", "runs/abc/y"], await Store.ListAsync("runs/ab").ToListAsync());
+        Assert.Equal(["runs/ab/z"], await Store.ListAsync("runs/ab/").ToListAsync());
+        Assert.Equal(["other/q", "runs/ab/z", "runs/abc/B", "runs/abc/y", "runs/b/x"], await Store.ListAsync("").ToListAsync());
+        Assert.Empty(await Store.ListAsync("missing/").ToListAsync());
+        Assert.Empty(await Store.ListAsync("runs/abd").ToListAsync());
     }
 
     [Fact]
@@ -104,8 +104,8 @@ public abstract class ObjectStoreContract : IAsyncLifetime
         foreach (var key in keys)
             await Store.PutBytesAsync(key, [1]);
 
-        Assert.Equal(keys.Order(StringComparer.Ordinal), await ToListAsync(Store.ListAsync("")));
-        Assert.Equal(["x/\U0001F600", "x/\uFF01"], await ToListAsync(Store.ListAsync("x/")));
+        Assert.Equal(keys.Order(StringComparer.Ordinal), await Store.ListAsync("").ToListAsync());
+        Assert.Equal(["x/\U0001F600", "x/\uFF01"], await Store.ListAsync("x/").ToListAsync());
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public abstract class ObjectStoreContract : IAsyncLifetime
         await Store.DeleteAsync("k/v");
 
         Assert.False(await Store.ExistsAsync("k/v"));
-        Assert.Empty(await ToListAsync(Store.ListAsync("k/")));
+        Assert.Empty(await Store.ListAsync("k/").ToListAsync());
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public abstract class ObjectStoreContract : IAsyncLifetime
         await Assert.ThrowsAnyAsync<IOException>(() => Store.PutAsync("obj", new FailingStream()));
 
         Assert.Equal([1], await Store.GetBytesAsync("obj"));
-        Assert.Equal(["obj"], await ToListAsync(Store.ListAsync("")));
+        Assert.Equal(["obj"], await Store.ListAsync("").ToListAsync());
     }
 
     [Fact]
@@ -148,15 +148,15 @@ public abstract class ObjectStoreContract : IAsyncLifetime
             Assert.True(await Store.ExistsAsync(key), key);
             Assert.Equal(key, Encoding.UTF8.GetString(await Store.GetBytesAsync(key)));
         }
-        Assert.Equal(OddKeys.Order(StringComparer.Ordinal), await ToListAsync(Store.ListAsync("")));
-        Assert.Equal(["unicode/emoji 🙂 and Ω.bin", "unicode/äöü ß é/日本語/ファイル.bin"], await ToListAsync(Store.ListAsync("unicode/")));
-        Assert.Equal(["plus+sign/a+b=c.bin"], await ToListAsync(Store.ListAsync("plus+")));
-        Assert.Equal(["percent/100%.bin", "percent/already%2Fescaped%20.bin"], await ToListAsync(Store.ListAsync("percent/")));
-        Assert.Equal(["with space/file name.bin"], await ToListAsync(Store.ListAsync("with sp")));
+        Assert.Equal(OddKeys.Order(StringComparer.Ordinal), await Store.ListAsync("").ToListAsync());
+        Assert.Equal(["unicode/emoji 🙂 and Ω.bin", "unicode/äöü ß é/日本語/ファイル.bin"], await Store.ListAsync("unicode/").ToListAsync());
+        Assert.Equal(["plus+sign/a+b=c.bin"], await Store.ListAsync("plus+").ToListAsync());
+        Assert.Equal(["percent/100%.bin", "percent/already%2Fescaped%20.bin"], await Store.ListAsync("percent/").ToListAsync());
+        Assert.Equal(["with space/file name.bin"], await Store.ListAsync("with sp").ToListAsync());
 
         foreach (var key in OddKeys)
             await Store.DeleteAsync(key);
-        Assert.Empty(await ToListAsync(Store.ListAsync("")));
+        Assert.Empty(await Store.ListAsync("").ToListAsync());
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public abstract class ObjectStoreContract : IAsyncLifetime
 
         await Task.WhenAll(keys.Select((key, i) => Task.Run(() => Store.PutBytesAsync(key, Enumerable.Repeat((byte)i, 1000 + i).ToArray()))));
 
-        Assert.Equal(keys, await ToListAsync(Store.ListAsync("concurrent/")));
+        Assert.Equal(keys, await Store.ListAsync("concurrent/").ToListAsync());
         for (var i = 0; i < keys.Length; i++)
             Assert.Equal(Enumerable.Repeat((byte)i, 1000 + i).ToArray(), await Store.GetBytesAsync(keys[i]));
     }
@@ -182,13 +182,5 @@ public abstract class ObjectStoreContract : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => Store.OpenReadAsync(key));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.ExistsAsync(key));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.DeleteAsync(key));
-    }
-
-    protected static async Task<List<string>> ToListAsync(IAsyncEnumerable<string> keys)
-    {
-        var list = new List<string>();
-        await foreach (var key in keys)
-            list.Add(key);
-        return list;
     }
 }
