@@ -241,6 +241,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
+    /// <summary>One best-effort attempt, outside the resilience pipeline on purpose: the put has failed already, and
+    /// retrying the clean-up (or waiting for an open circuit) would only delay the error the caller needs.</summary>
     private async Task AbortQuietlyAsync(string key, string uploadId)
     {
         try
