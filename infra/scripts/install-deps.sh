@@ -1,20 +1,33 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the pipeline needs (idempotent; needs root or sudo).
+# Installs what the pipeline needs (idempotent; Debian packages need root or sudo).
 #   patchelf, g++, python3: make TorchSharp's native library load on Debian 12 (infra/libtorch-debian12)
 #   fonts-dejavu-core:      text in the report's plots (ScottPlot draws no text without a font)
 #   dataset-fashion-mnist:  the quick-start dataset and the end-to-end tests' images
 # With --test, also what only the tests need:
 #   python3-torch:          the PyTorch peer that reads our safetensors files and checks parity
+#   nodejs, npm:            run s3rver, the S3 server of the S3 store tests (only when npm is missing)
+#   infra/s3rver:           s3rver itself, pinned by its package-lock.json (npm ci, only when missing)
 set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tests=false
+[ "${1:-}" = "--test" ] && tests=true
 packages=(patchelf g++ python3 fonts-dejavu-core dataset-fashion-mnist)
-[ "${1:-}" = "--test" ] && packages+=(python3-torch)
+if $tests; then
+  packages+=(python3-torch)
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "Installing Debian packages: ${missing[*]}" >&2
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if $tests && [ ! -f "$root/infra/s3rver/node_modules/s3rver/bin/s3rver.js" ]; then
+  echo "Installing s3rver (infra/s3rver, npm ci)" >&2
+  (cd "$root/infra/s3rver" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

@@ -1,0 +1,13 @@
+namespace Pipeline.Tests.Storage;
+
+/// <summary>Yields a few bytes, then fails like a dropped upload.</summary>
+public sealed class FailingStream : MemoryStream
+{
+    public FailingStream() : base([1, 2, 3]) { }
+
+    public override int Read(Span<byte> buffer) => Position < 2 ? base.Read(buffer[..1]) : throw new IOException("connection reset");
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
+}
