@@ -1,8 +1,11 @@
-using Pipeline.Evaluator;
 using Pipeline.Hosting;
+using Pipeline.Evaluator;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
 builder.AddPipelineDefaults("evaluator");
 builder.AddEvaluatorStage();
 builder.AddPipelineBus(bus => bus.AddEvaluatorConsumers());
-builder.Build().Run();
+
+var app = builder.Build();
+app.MapPipelineHealth();
+app.Run();

@@ -1,8 +1,11 @@
 using Pipeline.Hosting;
 using Pipeline.Preprocessor;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
 builder.AddPipelineDefaults("preprocessor");
 builder.AddPreprocessorStage();
 builder.AddPipelineBus(bus => bus.AddPreprocessorConsumers());
-builder.Build().Run();
+
+var app = builder.Build();
+app.MapPipelineHealth();
+app.Run();

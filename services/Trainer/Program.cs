@@ -1,8 +1,11 @@
 using Pipeline.Hosting;
 using Pipeline.Trainer;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
 builder.AddPipelineDefaults("trainer");
 builder.AddTrainerStage();
 builder.AddPipelineBus(bus => bus.AddTrainerConsumers());
-builder.Build().Run();
+
+var app = builder.Build();
+app.MapPipelineHealth();
+app.Run();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing;
 using Pipeline.Contracts;
+using Pipeline.Hosting;
 
 namespace Pipeline.Orchestrator.Api;
 
@@ -30,7 +31,7 @@ public static class ApiDefaults
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health");
+        app.MapPipelineHealth();
         return app;
     }
 }
