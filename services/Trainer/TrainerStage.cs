@@ -7,12 +7,13 @@ namespace Pipeline.Trainer;
 
 public static class TrainerStage
 {
-    /// <summary>The trainer and its backbones; <c>Pipeline:Trainer:WeightsCache</c> overrides where converted weights are cached.</summary>
+    /// <summary>The trainer and its backbones, with this worker's resources from <c>Pipeline:Trainer</c>.</summary>
     public static IHostApplicationBuilder AddTrainerStage(this IHostApplicationBuilder builder)
     {
-        var cacheDirectory = builder.Configuration["Pipeline:Trainer:WeightsCache"];
-        builder.Services.AddSingleton(provider => new BackboneRegistry(provider.GetRequiredService<IObjectStore>(), cacheDirectory));
-        builder.Services.AddSingleton<ClassifierTrainer>();
+        var options = builder.Configuration.GetSection(TrainerOptions.Section).Get<TrainerOptions>() ?? new TrainerOptions();
+        builder.Services.AddSingleton(provider => new BackboneRegistry(provider.GetRequiredService<IObjectStore>(), options.WeightsCache));
+        builder.Services.AddSingleton(provider => new ClassifierTrainer(provider.GetRequiredService<IObjectStore>(), provider.GetRequiredService<BackboneRegistry>(),
+            provider.GetRequiredService<ILogger<ClassifierTrainer>>(), options.Threads));
         return builder;
     }
 

@@ -20,7 +20,8 @@ namespace Pipeline.Trainer.Training;
 /// redelivered job resumes where the last one stopped. All libtorch work of an epoch runs on one thread (dispose
 /// scopes and grad mode are per thread); awaits happen only between epochs.
 /// </summary>
-public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backbones, ILogger<ClassifierTrainer>? logger = null)
+/// <param name="defaultThreads">libtorch threads for trials whose specification names none (null: libtorch's choice).</param>
+public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backbones, ILogger<ClassifierTrainer>? logger = null, int? defaultThreads = null)
 {
     private const string LastCheckpoint = "last";
     private const string BestCheckpoint = "best";
@@ -32,7 +33,7 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         CancellationToken cancellationToken = default)
     {
         var (runId, trialId, spec, seed, manifest) = request;
-        if (spec.Threads is { } threads)
+        if ((spec.Threads ?? defaultThreads) is { } threads)
             set_num_threads(threads);
         var train = await SplitImages.LoadAsync(store, manifest, DatasetSplits.Train, cancellationToken);
         var validation = await SplitImages.LoadAsync(store, manifest, DatasetSplits.Validation, cancellationToken);
