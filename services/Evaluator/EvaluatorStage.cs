@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Contracts;
 using Pipeline.Evaluator.Evaluation;
 
 namespace Pipeline.Evaluator;
@@ -14,7 +15,7 @@ public static class EvaluatorStage
 
     public static IBusRegistrationConfigurator AddEvaluatorConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<EvaluateModelConsumer>();
+        bus.AddConsumer<EvaluateModelConsumer>().Endpoint(endpoint => endpoint.Name = StageQueues.Evaluator);
         return bus;
     }
 }

@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Contracts;
 using Microsoft.Extensions.Options;
 using Pipeline.Orchestrator.Runs;
 
@@ -13,6 +14,8 @@ public static class OrchestratorStage
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(provider => new RunStore(provider.GetRequiredService<IOptions<OrchestratorOptions>>().Value.Database));
         builder.Services.AddSingleton<RunSummaryWriter>();
+        builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddSingleton<RunCoordinator>();
         builder.Services.AddHostedService<OrphanedRunsSweep>();
         return builder;
@@ -20,7 +23,7 @@ public static class OrchestratorStage
 
     public static IBusRegistrationConfigurator AddOrchestratorConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<RunEventsConsumer>();
+        bus.AddConsumer<RunEventsConsumer>().Endpoint(endpoint => endpoint.Name = StageQueues.Orchestrator);
         return bus;
     }
 }

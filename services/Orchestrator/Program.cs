@@ -11,4 +11,6 @@ builder.AddPipelineApi();
 var app = builder.Build();
 app.UsePipelineApi();
 app.MapRunsApi();
+app.MapDatasetsApi();
+app.MapWeightsApi();
 app.Run();

@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Contracts;
 using Microsoft.Extensions.Options;
 using Pipeline.Preprocessor.Preprocessing;
 
@@ -17,7 +18,7 @@ public static class PreprocessorStage
 
     public static IBusRegistrationConfigurator AddPreprocessorConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<PreprocessDatasetConsumer>();
+        bus.AddConsumer<PreprocessDatasetConsumer>().Endpoint(endpoint => endpoint.Name = StageQueues.Preprocessor);
         return bus;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Pipeline.Cli.Embedded;
+using Pipeline.Cli.Remote;
 using Pipeline.Contracts;
 using Pipeline.Weights;
 
@@ -62,18 +63,28 @@ public static class RunCommand
             Description = "Folder for objects (shards, checkpoints, reports) and the run database.",
             DefaultValueFactory = _ => new DirectoryInfo(".pipeline"),
         };
+        var server = new Option<string?>("--server")
+        {
+            Description = "Run on a pipeline server (distributed mode) instead of in this process: its API URL, e.g. from `pipeline cluster up`. " +
+                          "The dataset is uploaded first unless the server already holds the same files; reports are downloaded into --store/reports.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PIPELINE_SERVER"),
+        };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the result on stdout (progress stays on stderr)." };
         var verbose = new Option<bool>("--verbose") { Description = "Log what every stage does (to stderr)." };
 
         var command = new Command("run", "Preprocesses DATA_DIR, trains a classifier and evaluates it, all in this process.")
         {
-            dataDir, backbone, weights, mode, epochs, batchSize, lr, seed, threads, split, resize, imageSize, background, store, json, verbose,
+            dataDir, backbone, weights, mode, epochs, batchSize, lr, seed, threads, split, resize, imageSize, background, store, server, json, verbose,
         };
         command.SetAction(async parse =>
         {
             var asJson = parse.GetValue(json);
             var folder = parse.GetRequiredValue(dataDir).FullName;
             var problems = new List<string>();
+            var serverUrl = parse.GetValue(server);
+            Uri? serverUri = null;
+            if (!string.IsNullOrEmpty(serverUrl) && (!Uri.TryCreate(serverUrl, UriKind.Absolute, out serverUri) || serverUri.Scheme is not ("http" or "https")))
+                problems.Add($"--server: '{serverUrl}' is not an http(s) URL such as http://127.0.0.1:8080.");
             if (!Directory.Exists(folder))
                 problems.Add($"DATA_DIR: the data folder '{folder}' does not exist.");
             var splitText = parse.GetValue(split)!;
@@ -109,8 +120,20 @@ public static class RunCommand
                 return Report(asJson, RunOutcomeJson.Rejected(string.Join(" ", problems)), ExitCodes.BadInput);
 
             var renderer = new ProgressRenderer(Console.Error);
-            var run = new LocalRun(spec, folder, weightsFile, parse.GetValue(store)!.FullName);
-            var outcome = await EmbeddedRun.ExecuteAsync(run, parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning, renderer);
+            var storeFolder = parse.GetValue(store)!.FullName;
+            var run = new LocalRun(spec, folder, weightsFile, storeFolder);
+            RunOutcome outcome;
+            try
+            {
+                outcome = serverUri is null
+                    ? await EmbeddedRun.ExecuteAsync(run, parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning, renderer)
+                    : await RemoteRun.ExecuteAsync(run, serverUri, Path.Combine(storeFolder, "reports"), renderer);
+            }
+            catch (Exception e) when (e is PipelineException or HttpRequestException)
+            {
+                var error = e is HttpRequestException ? $"cannot reach the server {serverUri}: {e.Message}" : e.Message;
+                return Report(asJson, RunOutcomeJson.Rejected(error), ExitCodes.BadInput);
+            }
             if (!asJson)
                 renderer.Finished(outcome);
             var exitCode = outcome.State switch

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -40,52 +39,19 @@ public static class EmbeddedRun
         var bus = services.GetRequiredService<IBus>();
         var watcher = services.GetRequiredService<RunWatcher>();
         var runId = Guid.NewGuid();
-        var timings = new StageTimings();
-
-        // Ctrl+C (or SIGTERM) asks the orchestrator to cancel; the run then ends as Cancelled like any other end.
-        var cancelling = 0;
+        var follower = new RunFollower(runId, renderer);
         Task cancelled = Task.CompletedTask;
-        void RequestCancel(PosixSignalContext context)
-        {
-            // The first signal cancels cleanly; a second one gets the default behaviour (the process ends now).
-            context.Cancel = Interlocked.Exchange(ref cancelling, 1) == 0;
-            if (context.Cancel)
-            {
-                renderer.Cancelling();
-                cancelled = bus.Publish(new CancelRun(runId));
-            }
-        }
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestCancel);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestCancel);
+        using var cancel = new CtrlC(renderer, () => cancelled = bus.Publish(new CancelRun(runId)));
 
         renderer.Started(runId, spec, dataDir);
         await bus.Publish(new SubmitRun(runId, spec));
         await foreach (var message in watcher.Events.ReadAllAsync())
         {
-            switch (message)
+            follower.Follow(message);
+            if (follower.End is not null)
             {
-                case RunRejected r when r.RunId == runId:
-                    return new RunOutcome(runId, RunState.Failed, null, null, ValidationErrors.Describe(r.Errors), timings.Seconds, [], null);
-                case PreprocessingProgressed p when p.RunId == runId:
-                    renderer.Preprocessing(p);
-                    break;
-                case DatasetPrepared d when d.RunId == runId:
-                    timings.End("preprocess");
-                    renderer.Prepared(d, timings["preprocess"]);
-                    break;
-                case EpochCompleted e when e.RunId == runId:
-                    renderer.Epoch(e);
-                    break;
-                case ModelTrained t when t.RunId == runId:
-                    timings.End("train");
-                    renderer.Trained(t, timings["train"]);
-                    break;
-                case RunCompleted c when c.RunId == runId:
-                    await cancelled;
-                    if (c.State == RunState.Completed)
-                        timings.End("evaluate");
-                    var trials = c.Trials.Select(t => new TrialReport(t.TrialId, t.State, t.TestAccuracy, FolderOf(store, t.ReportKey))).ToList();
-                    return new RunOutcome(runId, c.State, c.TestAccuracy, FolderOf(store, c.ReportKey), c.Error, timings.Seconds, trials, c.BestTrialId);
+                await cancelled;
+                return follower.Outcome(key => FolderOf(store, key));
             }
         }
         throw new UnreachableException("The event stream ended before the run did.");

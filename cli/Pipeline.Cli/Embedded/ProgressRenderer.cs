@@ -17,6 +17,11 @@ public sealed class ProgressRenderer(TextWriter output)
              $"lr {F(training.LearningRate, "G3")}, split {spec.Preprocessing.Split}, data {dataDir} (dataset '{spec.Dataset}')");
     }
 
+    public void Uploaded(string dataset, Pipeline.Datasets.DatasetUpload? upload, Uri server) =>
+        Line(upload is null
+            ? $"dataset '{dataset}' is already on {server} (same files)"
+            : $"uploaded dataset '{dataset}' to {server}: {upload.Files} images, {F(upload.UploadedBytes / 1048576.0, "F1")} MiB");
+
     public void Preprocessing(PreprocessingProgressed p)
     {
         var percent = p.Total == 0 ? 100 : p.Processed * 100 / p.Total;

@@ -14,10 +14,17 @@ public static class ApiDefaults
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
-            if (context.Exception is BadHttpRequestException bad)
+            switch (context.Exception)
             {
-                context.ProblemDetails.Title = "Bad request";
-                context.ProblemDetails.Detail = bad.InnerException?.Message ?? bad.Message;
+                case BadHttpRequestException bad:
+                    context.ProblemDetails.Title = "Bad request";
+                    context.ProblemDetails.Detail = bad.InnerException?.Message ?? bad.Message;
+                    break;
+                case PipelineException problem:
+                    // Worded for the user already (e.g. an archive that is not an ImageFolder).
+                    context.ProblemDetails.Title = "Bad request";
+                    context.ProblemDetails.Detail = problem.Message;
+                    break;
             }
         });
         builder.Services.ConfigureHttpJsonOptions(options => PipelineJson.Configure(options.SerializerOptions));
@@ -28,7 +35,12 @@ public static class ApiDefaults
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                PipelineException => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages();
         app.MapPipelineHealth();

@@ -1,5 +1,6 @@
 using Pipeline.Contracts;
 using Pipeline.Orchestrator.Runs;
+using Pipeline.Storage;
 
 namespace Pipeline.Orchestrator.Api;
 
@@ -13,10 +14,10 @@ public sealed record RunView(
     IReadOnlyList<TrialView> Trials,
     string? BestTrialId,
     double? TestAccuracy,
-    string? SummaryKey,
+    string? SummaryPath,
     string? Error)
 {
     public static RunView Of(RunRecord run) => new(
-        run.Id, run.State, run.Spec, run.CreatedAt, run.UpdatedAt, run.Trials.Select(TrialView.Of).ToList(),
-        run.BestTrial?.TrialId, run.BestTrial?.TestAccuracy, run.SummaryKey, run.Error);
+        run.Id, run.State, run.Spec, run.CreatedAt, run.UpdatedAt, run.Trials.Select(trial => TrialView.Of(run.Id, trial)).ToList(),
+        run.BestTrial?.TrialId, run.BestTrial?.TestAccuracy, ObjectKeys.InRunFolder(run.Id, run.SummaryKey), run.Error);
 }

@@ -1,6 +1,6 @@
-using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Hosting;
 using Pipeline.Runs;
 using Pipeline.Storage;
 
@@ -9,11 +9,11 @@ namespace Pipeline.Orchestrator.Runs;
 /// <summary>
 /// The run state machine: Submitted -> Preprocessing -> Training -> Evaluating -> Completed, or Failed / Cancelled from
 /// any live state, or Interrupted when the process doing the work died. Each event moves a run only from the state that
-/// expects it, so an event that arrives twice or late changes nothing. State is saved before the commands it causes
-/// are published.
+/// expects it, so an event that arrives twice or late changes nothing. A state change and the messages it causes are
+/// saved in one transaction (the outbox) and sent by the <see cref="OutboxDispatcher"/> after the commit.
 /// </summary>
-public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSummaryWriter summaries, IOptions<OrchestratorOptions> options,
-    TimeProvider clock, ILogger<RunCoordinator> logger)
+public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSummaryWriter summaries, OutboxDispatcher outbox,
+    IOptions<OrchestratorOptions> options, TimeProvider clock, ILogger<RunCoordinator> logger)
 {
     /// <summary>Every run has one trial for now; sweeps will fan out several.</summary>
     public const string DefaultTrialId = "t1";
@@ -22,29 +22,31 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
 
     /// <summary>Starts a run; an invalid specification is rejected with <see cref="RunRejected"/> and no run is created.</summary>
     /// <returns>The run, or null when the specification was rejected.</returns>
-    public async Task<RunRecord?> SubmitAsync(Guid runId, RunSpec spec, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
+    public async Task<RunRecord?> SubmitAsync(Guid runId, RunSpec spec, CancellationToken cancellationToken = default)
     {
         if (spec.Validate() is { Count: > 0 } errors)
         {
             logger.LogWarning("Run {RunId} rejected: {Errors}", runId, ValidationErrors.Describe(errors));
-            await publisher.Publish(new RunRejected(runId, errors), cancellationToken);
+            runs.Enqueue([OutboxMessage.Of(new RunRejected(runId, errors), runId)]);
+            outbox.Wake();
             return null;
         }
         var now = clock.GetUtcNow();
-        var submitted = new RunRecord
+        var run = new RunRecord
         {
-            Id = runId, State = RunState.Submitted, Spec = spec, CreatedAt = now, UpdatedAt = now, Owner = Owner,
+            Id = runId, State = RunState.Preprocessing, Spec = spec, CreatedAt = now, UpdatedAt = now, Owner = Owner,
             Trials = [new TrialRecord { TrialId = DefaultTrialId, State = RunState.Submitted, Training = spec.Training }],
         };
-        if (runs.TryInsert(submitted))
-            await WriteRunFileAsync(submitted, ComponentVersions.Host, cancellationToken);
-        var started = await MoveAsync(runId, RunState.Submitted, run => run with { State = RunState.Preprocessing }, cancellationToken);
-        if (started is not null)
-            await publisher.Publish(Preprocess(started), cancellationToken);
+        if (runs.TryInsert(run, [OutboxMessage.Of(Preprocess(run), runId)]))
+        {
+            logger.LogInformation("Run {RunId}: submitted, dataset {Dataset}", runId, spec.Dataset);
+            Committed();
+            await WriteRunFileAsync(run, ComponentVersions.Host, cancellationToken);
+        }
         return runs.Find(runId);
     }
 
-    public async Task OnDatasetPreparedAsync(DatasetPrepared e, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
+    public async Task OnDatasetPreparedAsync(DatasetPrepared e, CancellationToken cancellationToken = default)
     {
         var run = await MoveAsync(e.RunId, RunState.Preprocessing, r => r with
         {
@@ -52,20 +54,17 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
             ManifestKey = e.ManifestKey,
             Fingerprint = e.Fingerprint,
             Trials = r.Trials.Select(t => t with { State = RunState.Training }).ToList(),
-        }, cancellationToken);
-        if (run is null)
-            return;
-        await WriteRunFileAsync(run, e.Versions, cancellationToken);
-        foreach (var trial in run.Trials)
-            await publisher.Publish(Train(run, trial), cancellationToken);
+        }, changed => changed.Trials.Select(trial => (object)Train(changed, trial)), cancellationToken);
+        if (run is not null)
+            await WriteRunFileAsync(run, e.Versions, cancellationToken);
     }
 
     public Task OnEpochCompletedAsync(EpochCompleted e, CancellationToken cancellationToken = default) =>
         MoveAsync(e.RunId, RunState.Training, r => r.Trial(e.TrialId) is { State: RunState.Training } trial && e.Epoch > (trial.Epoch ?? 0)
             ? r.WithTrial(e.TrialId, t => t with { Epoch = e.Epoch, ValidationAccuracy = e.ValidationAccuracy })
-            : null, cancellationToken);
+            : null, then: null, cancellationToken);
 
-    public async Task OnModelTrainedAsync(ModelTrained e, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
+    public async Task OnModelTrainedAsync(ModelTrained e, CancellationToken cancellationToken = default)
     {
         var run = await MoveAsync(e.RunId, null, r =>
         {
@@ -76,49 +75,37 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
                 State = RunState.Evaluating, ModelKey = e.ModelKey, HistoryKey = e.HistoryKey,
                 BestEpoch = e.BestEpoch, ValidationAccuracy = e.BestValidationAccuracy,
             });
-            return changed with { State = changed.Trials.Any(t => t.State == RunState.Training) ? RunState.Training : RunState.Evaluating };
-        }, cancellationToken);
-        if (run is null)
-            return;
-        await WriteRunFileAsync(run, e.Versions, cancellationToken);
-        await publisher.Publish(Evaluate(run, run.Trial(e.TrialId)!), cancellationToken);
+            return changed with { State = LiveState(changed) };
+        }, changed => [Evaluate(changed, changed.Trial(e.TrialId)!)], cancellationToken);
+        if (run is not null)
+            await WriteRunFileAsync(run, e.Versions, cancellationToken);
     }
 
-    public Task OnModelEvaluatedAsync(ModelEvaluated e, IPublishEndpoint publisher, CancellationToken cancellationToken = default) =>
+    public Task OnModelEvaluatedAsync(ModelEvaluated e, CancellationToken cancellationToken = default) =>
         EndTrialAsync(e.RunId, e.TrialId, RunState.Evaluating,
-            t => t with { State = RunState.Completed, TestAccuracy = e.TestAccuracy, ReportKey = e.ReportKey }, publisher, cancellationToken);
+            t => t with { State = RunState.Completed, TestAccuracy = e.TestAccuracy, ReportKey = e.ReportKey }, cancellationToken);
 
-    public async Task OnStageFailedAsync(StageFailed e, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
+    public Task OnStageFailedAsync(StageFailed e, CancellationToken cancellationToken = default)
     {
         var error = $"{e.Stage}: {e.Reason}";
         if (e.TrialId is { } trialId)
-        {
-            await EndTrialAsync(e.RunId, trialId, null, t => t with { State = RunState.Failed, Error = error }, publisher, cancellationToken);
-            return;
-        }
-        var run = await MoveAsync(e.RunId, null, r => r with
+            return EndTrialAsync(e.RunId, trialId, null, t => t with { State = RunState.Failed, Error = error }, cancellationToken);
+        return MoveAsync(e.RunId, null, r => r with
         {
             State = RunState.Failed,
             Error = error,
             Trials = r.Trials.Select(t => t.State.IsFinal() ? t : t with { State = RunState.Failed }).ToList(),
-        }, cancellationToken);
-        if (run is not null)
-            await PublishCompletedAsync(run, publisher, cancellationToken);
+        }, then: null, cancellationToken);
     }
 
-    /// <summary>Cancels a live run; returns the run as it is afterwards, or null when there is no such run.</summary>
-    public async Task<RunRecord?> CancelAsync(Guid runId, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
+    /// <summary>Cancels a live or interrupted run; returns the run as it is afterwards, or null when there is no such run.</summary>
+    public async Task<RunRecord?> CancelAsync(Guid runId, CancellationToken cancellationToken = default)
     {
-        var run = await MoveAsync(runId, null, r => r with
+        await MoveAsync(runId, null, r => r with
         {
             State = RunState.Cancelled,
             Trials = r.Trials.Select(t => t.State.IsFinal() ? t : t with { State = RunState.Cancelled }).ToList(),
-        }, cancellationToken, includeInterrupted: true);
-        if (run is not null)
-        {
-            await publisher.Publish(new RunCancelled(runId), cancellationToken);
-            await PublishCompletedAsync(run, publisher, cancellationToken);
-        }
+        }, _ => [new RunCancelled(runId)], cancellationToken, includeInterrupted: true);
         return runs.Find(runId);
     }
 
@@ -128,27 +115,24 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
         var orphans = runs.ListLive().Where(run => run.Owner is { } owner && owner != ProcessIdentity.Current && !ProcessIdentity.IsAlive(owner));
         var count = 0;
         foreach (var orphan in orphans)
-            if (await MoveAsync(orphan.Id, orphan.State, r => r with { State = RunState.Interrupted }, cancellationToken) is not null)
+            if (await MoveAsync(orphan.Id, orphan.State, r => r with { State = RunState.Interrupted }, then: null, cancellationToken) is not null)
                 count++;
         return count;
     }
 
     /// <summary>Continues an Interrupted run: its stage's command is sent again, and the stage resumes from what it stored.</summary>
     /// <returns>The run afterwards, or null when there is no such run.</returns>
-    public async Task<RunRecord?> ResumeAsync(Guid runId, IPublishEndpoint publisher, CancellationToken cancellationToken = default)
+    public async Task<RunRecord?> ResumeAsync(Guid runId, CancellationToken cancellationToken = default)
     {
-        var run = await MoveAsync(runId, RunState.Interrupted, r => r with { State = ResumedState(r), Owner = Owner }, cancellationToken,
+        await MoveAsync(runId, RunState.Interrupted, r => r with { State = ResumedState(r), Owner = Owner }, PendingCommands, cancellationToken,
             includeInterrupted: true);
-        if (run is not null)
-            foreach (var command in PendingCommands(run))
-                await publisher.Publish(command, cancellationToken);
         return runs.Find(runId);
     }
 
-    private static RunState ResumedState(RunRecord run) =>
-        run.ManifestKey is null ? RunState.Preprocessing
-        : run.Trials.Any(t => t.State == RunState.Training) ? RunState.Training
-        : RunState.Evaluating;
+    private static RunState ResumedState(RunRecord run) => run.ManifestKey is null ? RunState.Preprocessing : LiveState(run);
+
+    /// <summary>Training while any trial trains, else Evaluating.</summary>
+    private static RunState LiveState(RunRecord run) => run.Trials.Any(t => t.State == RunState.Training) ? RunState.Training : RunState.Evaluating;
 
     /// <summary>The commands that a run in its current state waits on.</summary>
     private static IEnumerable<object> PendingCommands(RunRecord run)
@@ -170,42 +154,26 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
         new(run.Id, trial.TrialId, run.Spec.Evaluation, run.Spec.Seed, run.ManifestKey!, trial.ModelKey!, trial.HistoryKey!);
 
     /// <summary>Ends one trial; when it was the last one running, the run ends: Completed when any trial completed, else Failed.</summary>
-    private async Task EndTrialAsync(Guid runId, string trialId, RunState? expected, Func<TrialRecord, TrialRecord> end,
-        IPublishEndpoint publisher, CancellationToken cancellationToken)
-    {
-        var run = await MoveAsync(runId, null, r =>
+    private Task EndTrialAsync(Guid runId, string trialId, RunState? expected, Func<TrialRecord, TrialRecord> end, CancellationToken cancellationToken) =>
+        MoveAsync(runId, null, r =>
         {
             if (r.Trial(trialId) is not { } trial || trial.State.IsFinal() || (expected is { } state && trial.State != state))
                 return null;
             var changed = r.WithTrial(trialId, end);
             if (!changed.Trials.All(t => t.State.IsFinal()))
-                return changed with { State = changed.Trials.Any(t => t.State == RunState.Training) ? RunState.Training : RunState.Evaluating };
+                return changed with { State = LiveState(changed) };
             return changed.BestTrial is not null
                 ? changed with { State = RunState.Completed }
                 : changed with { State = RunState.Failed, Error = string.Join("; ", changed.Trials.Select(t => t.Error).OfType<string>().Distinct()) };
-        }, cancellationToken);
-        if (run is not null && run.State.IsFinal())
-            await PublishCompletedAsync(run, publisher, cancellationToken);
-    }
-
-    private async Task PublishCompletedAsync(RunRecord run, IPublishEndpoint publisher, CancellationToken cancellationToken)
-    {
-        if (run.Trials.Any(t => t.State == RunState.Completed))
-        {
-            var summaryKey = await summaries.WriteAsync(run, cancellationToken);
-            run = await MoveAsync(run.Id, run.State, r => r with { SummaryKey = summaryKey }, cancellationToken, includeFinal: true) ?? run;
-        }
-        var best = run.BestTrial;
-        await publisher.Publish(new RunCompleted(run.Id, run.State, best?.TestAccuracy, best?.ReportKey, run.Error,
-            run.Trials.Select(t => t.Outcome()).ToList(), run.SummaryKey, best?.TrialId), cancellationToken);
-    }
+        }, then: null, cancellationToken);
 
     /// <summary>
-    /// Applies <paramref name="change"/> to the run if it is in <paramref name="expected"/> (any live state when null),
-    /// retrying on a concurrent update. Returns the saved run, or null when nothing changed.
+    /// Applies <paramref name="change"/> to the run if it is in <paramref name="expected"/> (any live state when null) and
+    /// saves it with the messages <paramref name="then"/> makes of the changed run, plus <see cref="RunCompleted"/> when
+    /// the run became final, retrying on a concurrent update. Returns the saved run, or null when nothing changed.
     /// </summary>
-    private async Task<RunRecord?> MoveAsync(Guid runId, RunState? expected, Func<RunRecord, RunRecord?> change, CancellationToken cancellationToken,
-        bool includeInterrupted = false, bool includeFinal = false)
+    private async Task<RunRecord?> MoveAsync(Guid runId, RunState? expected, Func<RunRecord, RunRecord?> change,
+        Func<RunRecord, IEnumerable<object>>? then, CancellationToken cancellationToken, bool includeInterrupted = false)
     {
         while (true)
         {
@@ -216,8 +184,7 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
                 logger.LogWarning("Event for unknown run {RunId} ignored", runId);
                 return null;
             }
-            var movable = (includeFinal || !run.State.IsFinal()) && (includeInterrupted || run.State != RunState.Interrupted);
-            if (!movable || (expected is { } state && run.State != state))
+            if (run.State.IsFinal() || (!includeInterrupted && run.State == RunState.Interrupted) || (expected is { } state && run.State != state))
             {
                 logger.LogDebug("Run {RunId} is {State}; event for {Expected} ignored", runId, run.State, expected);
                 return null;
@@ -225,14 +192,40 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
             if (change(run) is not { } changed)
                 return null;
             changed = changed with { UpdatedAt = clock.GetUtcNow() };
-            if (runs.TryUpdate(changed))
+            var messages = then?.Invoke(changed).ToList() ?? [];
+            if (changed.State.IsFinal())
+            {
+                changed = await SummarizeAsync(changed, cancellationToken);
+                messages.Add(Completed(changed));
+            }
+            if (runs.TryUpdate(changed, messages.Select(message => OutboxMessage.Of(message, runId))))
             {
                 if (changed.State != run.State)
                     logger.LogInformation("Run {RunId}: {From} -> {To}", runId, run.State, changed.State);
+                if (messages.Count > 0)
+                    Committed();
                 return changed with { Version = run.Version + 1 };
             }
             await Task.Yield();
         }
+    }
+
+    /// <summary>After a commit with messages: the place a crash must not lose them (a failpoint), then send them.</summary>
+    private void Committed()
+    {
+        Failpoints.Hit(Failpoints.OrchestratorAfterStateSaved);
+        outbox.Wake();
+    }
+
+    /// <summary>The run-level report, written before the final state is saved so that <see cref="RunCompleted"/> can name it.</summary>
+    private async Task<RunRecord> SummarizeAsync(RunRecord run, CancellationToken cancellationToken) =>
+        run.Trials.Any(t => t.State == RunState.Completed) ? run with { SummaryKey = await summaries.WriteAsync(run, cancellationToken) } : run;
+
+    private static RunCompleted Completed(RunRecord run)
+    {
+        var best = run.BestTrial;
+        return new RunCompleted(run.Id, run.State, best?.TestAccuracy, best?.ReportKey, run.Error,
+            run.Trials.Select(t => t.Outcome()).ToList(), run.SummaryKey, best?.TrialId);
     }
 
     private async Task WriteRunFileAsync(RunRecord run, IReadOnlyDictionary<string, string> versions, CancellationToken cancellationToken)

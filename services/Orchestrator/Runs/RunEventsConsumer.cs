@@ -3,8 +3,11 @@ using Pipeline.Contracts;
 
 namespace Pipeline.Orchestrator.Runs;
 
-/// <summary>Feeds every run command and stage event to the <see cref="RunCoordinator"/>.</summary>
-public sealed class RunEventsConsumer(RunCoordinator coordinator) :
+/// <summary>
+/// Feeds every run command and stage event to the <see cref="RunCoordinator"/>, and keeps each event of a known run in
+/// the run's journal (<see cref="RunStore.Events"/>), which clients follow.
+/// </summary>
+public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs) :
     IConsumer<SubmitRun>,
     IConsumer<CancelRun>,
     IConsumer<ResumeRun>,
@@ -12,29 +15,64 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator) :
     IConsumer<EpochCompleted>,
     IConsumer<ModelTrained>,
     IConsumer<ModelEvaluated>,
-    IConsumer<StageFailed>
+    IConsumer<StageFailed>,
+    IConsumer<PreprocessingProgressed>,
+    IConsumer<RunCompleted>
 {
     public Task Consume(ConsumeContext<SubmitRun> context) =>
-        coordinator.SubmitAsync(context.Message.RunId, context.Message.Spec, context, context.CancellationToken);
+        coordinator.SubmitAsync(context.Message.RunId, context.Message.Spec, context.CancellationToken);
 
     public Task Consume(ConsumeContext<CancelRun> context) =>
-        coordinator.CancelAsync(context.Message.RunId, context, context.CancellationToken);
+        coordinator.CancelAsync(context.Message.RunId, context.CancellationToken);
 
     public Task Consume(ConsumeContext<ResumeRun> context) =>
-        coordinator.ResumeAsync(context.Message.RunId, context, context.CancellationToken);
+        coordinator.ResumeAsync(context.Message.RunId, context.CancellationToken);
 
-    public Task Consume(ConsumeContext<DatasetPrepared> context) =>
-        coordinator.OnDatasetPreparedAsync(context.Message, context, context.CancellationToken);
+    public async Task Consume(ConsumeContext<DatasetPrepared> context)
+    {
+        await coordinator.OnDatasetPreparedAsync(context.Message, context.CancellationToken);
+        Journal(context.Message.RunId, context.Message);
+    }
 
-    public Task Consume(ConsumeContext<EpochCompleted> context) =>
-        coordinator.OnEpochCompletedAsync(context.Message, context.CancellationToken);
+    public async Task Consume(ConsumeContext<EpochCompleted> context)
+    {
+        await coordinator.OnEpochCompletedAsync(context.Message, context.CancellationToken);
+        Journal(context.Message.RunId, context.Message);
+    }
 
-    public Task Consume(ConsumeContext<ModelTrained> context) =>
-        coordinator.OnModelTrainedAsync(context.Message, context, context.CancellationToken);
+    public async Task Consume(ConsumeContext<ModelTrained> context)
+    {
+        await coordinator.OnModelTrainedAsync(context.Message, context.CancellationToken);
+        Journal(context.Message.RunId, context.Message);
+    }
 
-    public Task Consume(ConsumeContext<ModelEvaluated> context) =>
-        coordinator.OnModelEvaluatedAsync(context.Message, context, context.CancellationToken);
+    public async Task Consume(ConsumeContext<ModelEvaluated> context)
+    {
+        await coordinator.OnModelEvaluatedAsync(context.Message, context.CancellationToken);
+        Journal(context.Message.RunId, context.Message);
+    }
 
-    public Task Consume(ConsumeContext<StageFailed> context) =>
-        coordinator.OnStageFailedAsync(context.Message, context, context.CancellationToken);
+    public async Task Consume(ConsumeContext<StageFailed> context)
+    {
+        await coordinator.OnStageFailedAsync(context.Message, context.CancellationToken);
+        Journal(context.Message.RunId, context.Message);
+    }
+
+    public Task Consume(ConsumeContext<PreprocessingProgressed> context)
+    {
+        Journal(context.Message.RunId, context.Message);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<RunCompleted> context)
+    {
+        Journal(context.Message.RunId, context.Message);
+        return Task.CompletedTask;
+    }
+
+    private void Journal(Guid runId, object message)
+    {
+        if (runs.Find(runId) is not null)
+            runs.AppendEvent(runId, message);
+    }
 }

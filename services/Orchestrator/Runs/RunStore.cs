@@ -11,8 +11,8 @@ namespace Pipeline.Orchestrator.Runs;
 /// </summary>
 public sealed class RunStore
 {
-    /// <summary>Bumped when the table changes shape; an older table is kept aside under another name, never dropped.</summary>
-    private const int SchemaVersion = 2;
+    /// <summary>Bumped when the tables change shape; an older run table is kept aside under another name, never dropped.</summary>
+    private const int SchemaVersion = 4;
 
     private readonly string _connectionString;
 
@@ -27,16 +27,14 @@ public sealed class RunStore
         Migrate(connection);
     }
 
-    /// <summary>Inserts a new run; false when a run with that id already exists (a redelivered submit).</summary>
-    public bool TryInsert(RunRecord run)
-    {
-        using var connection = Open();
-        using var command = Command(connection, """
-            INSERT OR IGNORE INTO runs (id, state, spec, created_at, updated_at, version, manifest_key, fingerprint, trials, summary_key, error, owner)
-            VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $trials, $summary_key, $error, $owner)
-            """, run);
-        return command.ExecuteNonQuery() == 1;
-    }
+    /// <summary>
+    /// Inserts a new run and, in the same transaction, the messages it causes; false (and nothing written) when a run
+    /// with that id already exists (a redelivered submit).
+    /// </summary>
+    public bool TryInsert(RunRecord run, IEnumerable<OutboxMessage>? messages = null) => InTransaction(run, messages, """
+        INSERT OR IGNORE INTO runs (id, state, spec, created_at, updated_at, version, manifest_key, fingerprint, trials, summary_key, error, owner)
+        VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $trials, $summary_key, $error, $owner)
+        """);
 
     public RunRecord? Find(Guid id) =>
         Query("SELECT * FROM runs WHERE id = $id", ("$id", id.ToString("N"))).SingleOrDefault();
@@ -48,17 +46,107 @@ public sealed class RunStore
     public IReadOnlyList<RunRecord> ListLive() =>
         Query("SELECT * FROM runs WHERE state NOT IN ('Completed', 'Failed', 'Cancelled', 'Interrupted') ORDER BY created_at");
 
-    /// <summary>Writes <paramref name="run"/> if the stored version is still <c>run.Version</c>; false when someone else got there first.</summary>
-    public bool TryUpdate(RunRecord run)
+    /// <summary>
+    /// Writes <paramref name="run"/> if the stored version is still <c>run.Version</c>, and in the same transaction the
+    /// messages the change causes: a state is never saved without its commands, nor a command sent for an unsaved
+    /// state. False (and nothing written) when someone else got there first.
+    /// </summary>
+    public bool TryUpdate(RunRecord run, IEnumerable<OutboxMessage>? messages = null) => InTransaction(run, messages, """
+        UPDATE runs SET state = $state, spec = $spec, updated_at = $updated_at, version = version + 1,
+            manifest_key = $manifest_key, fingerprint = $fingerprint, trials = $trials, summary_key = $summary_key,
+            error = $error, owner = $owner
+        WHERE id = $id AND version = $version
+        """);
+
+    /// <summary>Queues messages that change no run (a rejection of a run that was never created).</summary>
+    public void Enqueue(IEnumerable<OutboxMessage> messages)
     {
         using var connection = Open();
-        using var command = Command(connection, """
-            UPDATE runs SET state = $state, spec = $spec, updated_at = $updated_at, version = version + 1,
-                manifest_key = $manifest_key, fingerprint = $fingerprint, trials = $trials, summary_key = $summary_key,
-                error = $error, owner = $owner
-            WHERE id = $id AND version = $version
-            """, run);
-        return command.ExecuteNonQuery() == 1;
+        using var transaction = connection.BeginTransaction();
+        Insert(connection, messages);
+        transaction.Commit();
+    }
+
+    /// <summary>The oldest messages waiting to be sent, in the order they were saved.</summary>
+    public IReadOnlyList<OutboxMessage> PendingMessages(int limit)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, run_id, type, body, trace_parent FROM outbox ORDER BY id LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var messages = new List<OutboxMessage>();
+        while (reader.Read())
+            messages.Add(new OutboxMessage(reader.IsDBNull(1) ? null : Guid.ParseExact(reader.GetString(1), "N"), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4)) { Id = reader.GetInt64(0) });
+        return messages;
+    }
+
+    /// <summary>Forgets a message once the bus has taken it.</summary>
+    public void Sent(long messageId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM outbox WHERE id = $id";
+        command.Parameters.AddWithValue("$id", messageId);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Appends an event to its run's journal, which watchers read with <see cref="Events"/>.</summary>
+    public void AppendEvent(Guid runId, object message)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO run_events (run_id, type, body, created_at) VALUES ($run_id, $type, $body, $created_at)";
+        command.Parameters.AddWithValue("$run_id", runId.ToString("N"));
+        command.Parameters.AddWithValue("$type", message.GetType().Name);
+        command.Parameters.AddWithValue("$body", JsonSerializer.Serialize(message, message.GetType(), PipelineJson.Compact));
+        command.Parameters.AddWithValue("$created_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>A run's events after the one with id <paramref name="after"/>, oldest first.</summary>
+    public IReadOnlyList<RunEvent> Events(Guid runId, long after, int limit)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, type, body, created_at FROM run_events WHERE run_id = $run_id AND id > $after ORDER BY id LIMIT $limit";
+        command.Parameters.AddWithValue("$run_id", runId.ToString("N"));
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var events = new List<RunEvent>();
+        while (reader.Read())
+            events.Add(new RunEvent(reader.GetInt64(0), reader.GetString(1), JsonDocument.Parse(reader.GetString(2)).RootElement.Clone(),
+                DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture)));
+        return events;
+    }
+
+    private bool InTransaction(RunRecord run, IEnumerable<OutboxMessage>? messages, string sql)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = Command(connection, sql, run);
+        if (command.ExecuteNonQuery() != 1)
+            return false;
+        Insert(connection, messages ?? []);
+        transaction.Commit();
+        return true;
+    }
+
+    private static void Insert(SqliteConnection connection, IEnumerable<OutboxMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO outbox (run_id, type, body, trace_parent, created_at) VALUES ($run_id, $type, $body, $trace_parent, $created_at)";
+            insert.Parameters.AddWithValue("$run_id", (object?)message.RunId?.ToString("N") ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$type", message.Type);
+            insert.Parameters.AddWithValue("$body", message.Body);
+            insert.Parameters.AddWithValue("$trace_parent", (object?)message.TraceParent ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$created_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+            insert.ExecuteNonQuery();
+        }
     }
 
     private static void Migrate(SqliteConnection connection)
@@ -72,6 +160,7 @@ public sealed class RunStore
         using var transaction = connection.BeginTransaction();
         // The first version set no user_version; its table is kept, renamed, for anyone who wants its history.
         Execute(connection, $"ALTER TABLE runs RENAME TO runs_v{Math.Max(current, 1)};", ignoreMissingTable: true);
+        Execute(connection, "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS run_events;");
         Execute(connection, $"""
             CREATE TABLE runs (
                 id TEXT PRIMARY KEY,
@@ -84,6 +173,20 @@ public sealed class RunStore
                 trials TEXT NOT NULL,
                 summary_key TEXT, error TEXT, owner TEXT);
             CREATE INDEX runs_by_state ON runs (state);
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id TEXT,
+                type TEXT NOT NULL,
+                body TEXT NOT NULL,
+                trace_parent TEXT,
+                created_at TEXT NOT NULL);
+            CREATE TABLE run_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                body TEXT NOT NULL,
+                created_at TEXT NOT NULL);
+            CREATE INDEX run_events_by_run ON run_events (run_id, id);
             PRAGMA user_version = {SchemaVersion};
             """);
         transaction.Commit();

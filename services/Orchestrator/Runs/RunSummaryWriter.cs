@@ -26,7 +26,7 @@ public sealed class RunSummaryWriter(IObjectStore store, TimeProvider clock)
             Dataset = run.Spec.Dataset,
             BestTrialId = run.BestTrial?.TrialId,
             Trials = run.Trials.Select(t => new TrialSummary(t.TrialId, t.State, t.Training, t.BestEpoch, t.ValidationAccuracy, t.TestAccuracy,
-                t.ReportKey is { } key ? RelativeToRunReport(run.Id, key) : null, t.Error)).ToList(),
+                ObjectKeys.InRunFolder(run.Id, t.ReportKey) is { } report ? "../" + report : null, t.Error)).ToList(),
             CreatedAt = run.CreatedAt,
             CompletedAt = clock.GetUtcNow(),
         };
@@ -34,13 +34,6 @@ public sealed class RunSummaryWriter(IObjectStore store, TimeProvider clock)
         await store.PutJsonAsync(summaryKey, summary, cancellationToken);
         await store.PutBytesAsync(ObjectKeys.RunReport(run.Id, HtmlFileName), Encoding.UTF8.GetBytes(Html(summary)), cancellationToken);
         return summaryKey;
-    }
-
-    /// <summary>Both live under <c>runs/&lt;id&gt;/</c>: the run report is one folder down from there.</summary>
-    private static string RelativeToRunReport(Guid runId, string key)
-    {
-        var runFolder = ObjectKeys.RunFolder(runId);
-        return key.StartsWith(runFolder, StringComparison.Ordinal) ? "../" + key[runFolder.Length..] : key;
     }
 
     private static string Html(RunSummary summary)

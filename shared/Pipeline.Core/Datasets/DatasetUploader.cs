@@ -11,33 +11,22 @@ public sealed class DatasetUploader(IObjectStore store)
 {
     public async Task<DatasetUpload> UploadAsync(string name, string folder, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (!Contracts.DatasetNames.IsValid(name))
-            throw new PipelineException($"'{name}' is not a dataset name: use lower-case letters, digits, '.', '_' and '-'.");
+        var writer = new DatasetWriter(store, name);
         var listing = ImageFolder.Scan(name, folder);
-        var unusable = listing.Files.FirstOrDefault(file => !ObjectKey.IsValid(ObjectKeys.DatasetFile(name, file.RelativePath)));
-        if (unusable is not null)
-            throw new PipelineException($"'{unusable.RelativePath}' cannot be stored under that name (':' and '\\' are not allowed in object names); rename it.");
         var known = await KnownHashesAsync(name, cancellationToken);
-
-        var indexed = new List<IndexedFile>(listing.Files.Count);
-        int uploaded = 0, done = 0;
-        long bytes = 0;
+        var done = 0;
         foreach (var file in listing.Files)
         {
             var path = Path.Combine(folder, file.RelativePath);
             var sha256 = await Sha256Async(path, cancellationToken);
-            var key = ObjectKeys.DatasetFile(name, file.RelativePath);
-            if (known.GetValueOrDefault(file.RelativePath) != sha256 || !await store.ExistsAsync(key, cancellationToken))
-            {
-                await store.PutFileAsync(key, path, cancellationToken);
-                uploaded++;
-                bytes += file.Size;
-            }
-            indexed.Add(new IndexedFile(file.RelativePath, file.Size, sha256));
+            if (known.GetValueOrDefault(file.RelativePath) == sha256 && await store.ExistsAsync(ObjectKeys.DatasetFile(name, file.RelativePath), cancellationToken))
+                writer.AddUnchanged(new IndexedFile(file.RelativePath, file.Size, sha256));
+            else
+                await using (var content = File.OpenRead(path))
+                    await writer.AddAsync(file.RelativePath, content, cancellationToken);
             progress?.Report((++done, listing.Files.Count));
         }
-        await store.PutJsonAsync(ObjectKeys.DatasetIndex(name), new DatasetIndex { Name = name, Classes = listing.Classes, Files = indexed, Skipped = listing.Skipped }, cancellationToken);
-        return new DatasetUpload(name, listing.Files.Count, uploaded, listing.Files.Count - uploaded, bytes);
+        return await writer.CompleteAsync(listing.Classes, listing.Skipped, cancellationToken);
     }
 
     private async Task<Dictionary<string, string>> KnownHashesAsync(string name, CancellationToken cancellationToken)

@@ -46,19 +46,32 @@ public static class ImageFolder
         foreach (var path in Directory.EnumerateFiles(root, "*", AllFilesBelow))
         {
             var relative = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
-            var segments = relative.Split('/');
-            if (segments.Any(IsHidden))
-                hidden++;
-            else if (segments.Length == 1 || !ImageExtensions.Contains(Path.GetExtension(relative)))
-                notImages++; // loose files at the root belong to no class
-            else
+            switch (Classify(relative))
             {
-                var info = new FileInfo(path);
-                files.Add(new DatasetFile(relative, labels[segments[0]], info.Length, $"{info.Length}:{info.LastWriteTimeUtc.Ticks}"));
+                case FileKind.Hidden:
+                    hidden++;
+                    break;
+                case FileKind.NotImage:
+                    notImages++;
+                    break;
+                default:
+                    var info = new FileInfo(path);
+                    files.Add(new DatasetFile(relative, labels[ClassOf(relative)], info.Length, $"{info.Length}:{info.LastWriteTimeUtc.Ticks}"));
+                    break;
             }
         }
         files.Sort((a, b) => a.Label != b.Label ? a.Label.CompareTo(b.Label) : string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return new DatasetListing(name, classes, files, new SkippedFiles(hidden, notImages));
+    }
+
+    /// <summary>What a file at <paramref name="relativePath"/> ('/'-separated, inside the ImageFolder) is to a dataset.</summary>
+    public static FileKind Classify(string relativePath)
+    {
+        var segments = relativePath.Split('/');
+        if (segments.Any(IsHidden))
+            return FileKind.Hidden;
+        // Loose files at the root belong to no class.
+        return segments.Length == 1 || !ImageExtensions.Contains(Path.GetExtension(relativePath)) ? FileKind.NotImage : FileKind.Image;
     }
 
     private static bool IsHidden(string name) => name.StartsWith('.');

@@ -25,6 +25,10 @@ public static class ObjectKeys
     public static string History(Guid runId, string trialId) => $"{Trial(runId, trialId)}history.json";
     public static string TrialReport(Guid runId, string trialId, string file) => $"{Trial(runId, trialId)}report/{file}";
 
+    /// <summary>A key of the run's folder as a path relative to that folder (<c>trials/t1/report/report.html</c>); null for other keys.</summary>
+    public static string? InRunFolder(Guid runId, string? key) =>
+        key is not null && key.StartsWith(RunFolder(runId), StringComparison.Ordinal) ? key[RunFolder(runId).Length..] : null;
+
     /// <summary>The folder of everything a run writes, with its trailing '/'.</summary>
     public static string RunFolder(Guid runId) => $"runs/{runId:N}/";
     private static string Trial(Guid runId, string trialId) => $"{RunFolder(runId)}trials/{trialId}/";

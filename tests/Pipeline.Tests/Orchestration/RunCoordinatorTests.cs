@@ -17,6 +17,8 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
     .AddSingleton(TimeProvider.System)
     .AddSingleton(Options.Create(new OrchestratorOptions { InProcessWorkers = true }))
     .AddSingleton<RunSummaryWriter>()
+    .AddSingleton<OutboxDispatcher>()
+    .AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>())
     .AddSingleton<RunCoordinator>())
 {
     private static readonly RunSpec Spec = new()
@@ -36,8 +38,8 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
         var runId = Guid.NewGuid();
         await Harness.Bus.Publish(new SubmitRun(runId, Spec));
 
-        Assert.True(await Harness.Published.Any<PreprocessDataset>(m => m.Context.Message.RunId == runId));
-        var command = Harness.Published.Select<PreprocessDataset>().Single().Context.Message;
+        Assert.True(await Harness.Sent.Any<PreprocessDataset>(m => m.Context.Message.RunId == runId));
+        var command = Harness.Sent.Select<PreprocessDataset>().Single().Context.Message;
         Assert.Equal(("flowers", Spec.Preprocessing, Spec.Seed), (command.Dataset, command.Preprocessing, command.Seed));
         var run = Runs.Find(runId)!;
         Assert.Equal(RunState.Preprocessing, run.State);
@@ -61,7 +63,7 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
         Assert.Equal(["dataset", "training.epochs", "training.weights"], errors.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("between 1 and 10000 (got 0)", errors["training.epochs"][0]);
         Assert.Null(Runs.Find(runId));
-        Assert.False(await Harness.Published.Any<PreprocessDataset>());
+        Assert.False(await Harness.Sent.Any<PreprocessDataset>());
     }
 
     [Fact]
@@ -91,9 +93,9 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
         var completed = Harness.Published.Select<RunCompleted>().Single().Context.Message;
         Assert.Equal((RunState.Completed, 0.93, reportKey, "t1"), (completed.State, completed.TestAccuracy, completed.ReportKey, completed.BestTrialId));
         Assert.Equal([new TrialOutcome("t1", RunState.Completed, 0.93, reportKey)], completed.Trials);
-        var train = Assert.Single(Harness.Published.Select<TrainModel>(m => m.Context.Message.RunId == runId)).Context.Message;
+        var train = Assert.Single(Harness.Sent.Select<TrainModel>(m => m.Context.Message.RunId == runId)).Context.Message;
         Assert.Equal((Spec.Training, Spec.Seed, "prepared/abc/manifest.json"), (train.Training, train.Seed, train.ManifestKey));
-        var evaluate = Assert.Single(Harness.Published.Select<EvaluateModel>()).Context.Message;
+        var evaluate = Assert.Single(Harness.Sent.Select<EvaluateModel>()).Context.Message;
         Assert.Equal(("runs/x/model.safetensors", Spec.Evaluation), (evaluate.ModelKey, evaluate.Evaluation));
 
         var runFile = await Objects.GetJsonAsync<RunFile>(ObjectKeys.RunFile(runId));
@@ -119,7 +121,7 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
         var run = Runs.Find(runId)!;
         Assert.Equal(RunState.Failed, run.State);
         Assert.Equal("preprocess: Class 'cats' has 3 usable images; at least 5 are needed.", run.Error);
-        Assert.False(await Harness.Published.Any<TrainModel>(m => m.Context.Message.RunId == runId));
+        Assert.False(await Harness.Sent.Any<TrainModel>(m => m.Context.Message.RunId == runId));
         Assert.Null(Harness.Published.Select<RunCompleted>().Single().Context.Message.SummaryKey);
     }
 
@@ -178,9 +180,9 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
         await Harness.Bus.Publish(new ModelTrained(orphan.Id, "t1", "k", "h", 1, 0.5, NoVersions));
         await Harness.Bus.Publish(new ResumeRun(orphan.Id));
         await WaitForState(orphan.Id, RunState.Training);
-        Assert.True(await Harness.Published.Any<TrainModel>(m => m.Context.Message.RunId == orphan.Id));
+        Assert.True(await Harness.Sent.Any<TrainModel>(m => m.Context.Message.RunId == orphan.Id));
         Assert.Equal(ProcessIdentity.Current, Runs.Find(orphan.Id)!.Owner);
-        Assert.False(await Harness.Published.Any<EvaluateModel>());
+        Assert.False(await Harness.Sent.Any<EvaluateModel>());
     }
 
     [Fact]

@@ -26,11 +26,10 @@ public sealed class PreprocessDatasetConsumerTests() : ConsumerHarness<Preproces
         var command = new PreprocessDataset(runId, "colours", new PreprocessingSpec(), Seed: 42);
 
         await Harness.Bus.Publish(command);
-        Assert.True(await Harness.Published.Any<DatasetPrepared>(m => m.Context.Message.RunId == runId));
+        await PublishedAsync<DatasetPrepared>();
         await Harness.Bus.Publish(command);
-        await Harness.InactivityTask;
 
-        var prepared = Harness.Published.Select<DatasetPrepared>().Select(m => m.Context.Message).ToList();
+        var prepared = await PublishedAsync<DatasetPrepared>(count: 2);
         Assert.Equal([false, true], prepared.Select(p => p.FromCache));
         Assert.Equal(prepared[0].Fingerprint, prepared[1].Fingerprint);
         Assert.Equal((2, 168, 36, 36, 0), (prepared[0].Classes, prepared[0].TrainImages, prepared[0].ValidationImages, prepared[0].TestImages, prepared[0].Quarantined));
@@ -49,8 +48,7 @@ public sealed class PreprocessDatasetConsumerTests() : ConsumerHarness<Preproces
 
         await Harness.Bus.Publish(new PreprocessDataset(runId, "colours", new PreprocessingSpec(), Seed: 42));
 
-        Assert.True(await Harness.Published.Any<DatasetPrepared>(m => m.Context.Message.RunId == runId));
-        var prepared = Harness.Published.Select<DatasetPrepared>().Single().Context.Message;
+        var prepared = Assert.Single(await PublishedAsync<DatasetPrepared>());
         Assert.Equal((20, 20), (upload.Uploaded, prepared.TrainImages + prepared.ValidationImages + prepared.TestImages));
         var manifest = await Service<IObjectStore>().GetJsonAsync<DatasetManifest>(prepared.ManifestKey);
         Assert.Equal("colours", manifest.Source);
@@ -63,8 +61,7 @@ public sealed class PreprocessDatasetConsumerTests() : ConsumerHarness<Preproces
 
         await Harness.Bus.Publish(new PreprocessDataset(runId, "nowhere", new PreprocessingSpec(), Seed: 42));
 
-        Assert.True(await Harness.Published.Any<StageFailed>(m => m.Context.Message.RunId == runId));
-        var failure = Harness.Published.Select<StageFailed>().Single().Context.Message;
+        var failure = Assert.Single(await PublishedAsync<StageFailed>());
         Assert.Equal(("preprocess", null), (failure.Stage, failure.TrialId));
         Assert.StartsWith("There is no dataset named 'nowhere' in the object store", failure.Reason);
         Assert.False(await Harness.Published.Any<DatasetPrepared>());

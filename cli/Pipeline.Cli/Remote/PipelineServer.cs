@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Pipeline.Contracts;
+using Pipeline.Datasets;
+
+namespace Pipeline.Cli.Remote;
+
+/// <summary>The orchestrator's HTTP API as the CLI uses it in server mode.</summary>
+internal sealed class PipelineServer(Uri baseAddress) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+
+    public Uri Address => baseAddress;
+
+    /// <summary>Uploads the folder as the named dataset unless the server already holds exactly these files (same paths and sha256).</summary>
+    /// <returns>What was uploaded, or null when nothing had to be.</returns>
+    public async Task<DatasetUpload?> UploadDatasetAsync(string name, string folder, CancellationToken cancellationToken)
+    {
+        var listing = ImageFolder.Scan(name, folder);
+        if (await IndexAsync(name, cancellationToken) is { } index && await SameFilesAsync(index, folder, listing, cancellationToken))
+            return null;
+        using var content = new ImageFolderTarContent(folder, listing.Files);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
+        using var response = await _http.PostAsync($"datasets?name={Uri.EscapeDataString(name)}", content, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<DatasetUpload>(PipelineJson.Options, cancellationToken);
+    }
+
+    /// <summary>Uploads a weights file; returns the reference to put in the specification.</summary>
+    public async Task<string> UploadWeightsAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        using var content = new StreamContent(file);
+        using var response = await _http.PostAsync("weights", content, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        return json.RootElement.GetProperty("weights").GetString()!;
+    }
+
+    /// <summary>Submits a run; a specification the server refuses comes back as the errors by field.</summary>
+    public async Task<(Guid? RunId, IReadOnlyDictionary<string, string[]>? Errors)> SubmitAsync(RunSpec spec, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync("runs", spec, PipelineJson.Options, cancellationToken);
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        if (response.StatusCode == HttpStatusCode.BadRequest && json.RootElement.TryGetProperty("errors", out var errors))
+            return (null, errors.Deserialize<Dictionary<string, string[]>>(PipelineJson.Options));
+        if (!response.IsSuccessStatusCode)
+            throw new PipelineException($"The server refused the run ({(int)response.StatusCode}): {Detail(json.RootElement)}");
+        return (json.RootElement.GetProperty("runId").GetGuid(), null);
+    }
+
+    /// <summary>The run's journal after event <paramref name="after"/>, as contract messages, with the id to ask from next.</summary>
+    public async Task<(IReadOnlyList<object> Events, long Last)> EventsAsync(Guid runId, long after, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync($"runs/{runId}/events?after={after}", cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        var events = new List<object>();
+        var last = after;
+        foreach (var entry in json.RootElement.GetProperty("events").EnumerateArray())
+        {
+            last = entry.GetProperty("id").GetInt64();
+            // Types this client does not know (a newer server) are skipped, not fatal.
+            if (typeof(SubmitRun).Assembly.GetType($"{typeof(SubmitRun).Namespace}.{entry.GetProperty("type").GetString()}") is { } type
+                && entry.GetProperty("data").Deserialize(type, PipelineJson.Options) is { } message)
+                events.Add(message);
+        }
+        return (events, last);
+    }
+
+    public async Task CancelAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync($"runs/{runId}/cancel", content: null, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    /// <summary>Downloads every artifact of the run under one of <paramref name="folders"/> (paths relative to the run's folder) into <paramref name="target"/>.</summary>
+    public async Task DownloadAsync(Guid runId, IReadOnlyCollection<string> folders, string target, CancellationToken cancellationToken)
+    {
+        var paths = await _http.GetFromJsonAsync<string[]>($"runs/{runId}/artifacts", PipelineJson.Options, cancellationToken) ?? [];
+        foreach (var path in paths.Where(path => folders.Any(folder => path.StartsWith(folder, StringComparison.Ordinal))))
+        {
+            var local = Path.Combine(target, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+            await using var source = await _http.GetStreamAsync($"runs/{runId}/artifacts/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}", cancellationToken);
+            await using var file = File.Create(local);
+            await source.CopyToAsync(file, cancellationToken);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<DatasetIndex?> IndexAsync(string name, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync($"datasets/{Uri.EscapeDataString(name)}", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<DatasetIndex>(PipelineJson.Options, cancellationToken);
+    }
+
+    private static async Task<bool> SameFilesAsync(DatasetIndex index, string folder, DatasetListing listing, CancellationToken cancellationToken)
+    {
+        if (index.Files.Count != listing.Files.Count || !index.Classes.SequenceEqual(listing.Classes))
+            return false;
+        var hashes = index.Files.ToDictionary(file => file.Path, file => file.Sha256, StringComparer.Ordinal);
+        foreach (var file in listing.Files)
+        {
+            await using var content = File.OpenRead(Path.Combine(folder, file.RelativePath));
+            if (hashes.GetValueOrDefault(file.RelativePath) != Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken)))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>A failed call becomes an error that says what the server said (its problem details), for the user.</summary>
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        string detail;
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            detail = Detail(json.RootElement);
+        }
+        catch (JsonException)
+        {
+            detail = body.Length > 300 ? body[..300] : body;
+        }
+        throw new PipelineException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} failed ({(int)response.StatusCode}): {detail}");
+    }
+
+    private static string Detail(JsonElement problem) =>
+        problem.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 } text ? text
+        : problem.TryGetProperty("title", out var title) ? title.GetString() ?? "" : problem.ToString();
+}

@@ -1,0 +1,25 @@
+using System.Diagnostics;
+
+namespace Pipeline.Hosting;
+
+/// <summary>
+/// Named places where a test can make the process die at the worst moment, as a SIGKILL would: off unless the
+/// environment variable <c>PIPELINE_FAILPOINTS</c> lists the name (comma-separated). The names are in docs/architecture.md.
+/// </summary>
+public static class Failpoints
+{
+    public const string Variable = "PIPELINE_FAILPOINTS";
+
+    /// <summary>The orchestrator saved a state change and its messages, and has not sent them yet.</summary>
+    public const string OrchestratorAfterStateSaved = "orchestrator.afterStateSaved";
+
+    private static readonly HashSet<string> Enabled =
+        (Environment.GetEnvironmentVariable(Variable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+
+    /// <summary>Kills this process at once (no cleanup, no flush) when <paramref name="name"/> is enabled.</summary>
+    public static void Hit(string name)
+    {
+        if (Enabled.Contains(name))
+            Process.GetCurrentProcess().Kill();
+    }
+}
