@@ -5,6 +5,8 @@
 #   dataset-fashion-mnist:  the quick-start dataset and the end-to-end tests' images
 # With --test, also what only the tests need:
 #   python3-torch:          the PyTorch peer that reads our safetensors files and checks parity
+#   docker-compose:         validates docker-compose.yml (`config`; no Docker engine needed)
+#   promtool:               validates infra/prometheus/prometheus.yml (infra/scripts/fetch-promtool.sh)
 #   nodejs, npm:            run s3rver, the S3 server of the S3 store tests (only when npm is missing)
 #   infra/s3rver:           s3rver itself, pinned by its package-lock.json (npm ci, only when missing)
 set -euo pipefail
@@ -13,7 +15,7 @@ tests=false
 [ "${1:-}" = "--test" ] && tests=true
 packages=(patchelf g++ python3 fonts-dejavu-core dataset-fashion-mnist)
 if $tests; then
-  packages+=(python3-torch)
+  packages+=(python3-torch docker-compose)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 missing=()
@@ -27,6 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+if $tests; then bash "$root/infra/scripts/fetch-promtool.sh"; fi
 if $tests && [ ! -f "$root/infra/s3rver/node_modules/s3rver/bin/s3rver.js" ]; then
   echo "Installing s3rver (infra/s3rver, npm ci)" >&2
   (cd "$root/infra/s3rver" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
