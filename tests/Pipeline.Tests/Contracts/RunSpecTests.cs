@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Pipeline.Contracts;
+
+namespace Pipeline.Tests.Contracts;
+
+public sealed class RunSpecTests
+{
+    [Fact]
+    public void The_specification_is_camel_case_json_in_groups_with_enums_by_name()
+    {
+        var spec = new RunSpec { Dataset = "flowers", Training = new TrainingSpec { Backbone = BackboneNames.MlNetResNet18, Mode = TrainingMode.Finetune } };
+
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(spec, PipelineJson.Options));
+
+        var root = json.RootElement;
+        Assert.Equal(["dataset", "seed", "preprocessing", "training", "evaluation"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("finetune", root.GetProperty("training").GetProperty("mode").GetString());
+        Assert.Equal("crop", root.GetProperty("preprocessing").GetProperty("resize").GetString());
+        Assert.Equal("70/15/15", root.GetProperty("preprocessing").GetProperty("split").GetString());
+        Assert.Equal(spec, JsonSerializer.Deserialize<RunSpec>(json.RootElement.GetRawText(), PipelineJson.Options));
+    }
+
+    [Theory]
+    [InlineData("""{ "dataset": "d", "training": { "mode": 1 } }""")]
+    [InlineData("""{ "dataset": "d", "preprocessing": { "resize": 0 } }""")]
+    [InlineData("""{ "dataset": "d", "training": { "mode": "sideways" } }""")]
+    [InlineData("""{ "training": {} }""")]
+    [InlineData("""{ "dataset": "d", "evaluation": null }""")]
+    public void Numbers_for_enums_unknown_names_missing_datasets_and_null_groups_are_refused(string json)
+    {
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<RunSpec>(json, PipelineJson.Options));
+    }
+
+    [Fact]
+    public void Missing_fields_take_the_documented_defaults()
+    {
+        var spec = JsonSerializer.Deserialize<RunSpec>("""{ "dataset": "d", "training": { "backbone": "mlnet-resnet18" } }""", PipelineJson.Options)!;
+
+        Assert.Equal((42, 15, 32, 1e-3, TrainingMode.Transfer), (spec.Seed, spec.Training.Epochs, spec.Training.BatchSize, spec.Training.LearningRate, spec.Training.Mode));
+        Assert.Equal((224, ResizeMode.Crop, "#ffffff"), (spec.Preprocessing.ImageSize, spec.Preprocessing.Resize, spec.Preprocessing.Background));
+        Assert.Equal(WeightsReference.MlNetResNet18, spec.Training.EffectiveWeights);
+        Assert.Empty(spec.Validate());
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_under_its_field_path()
+    {
+        var spec = new RunSpec
+        {
+            Dataset = "../etc",
+            Preprocessing = new PreprocessingSpec { Split = new SplitRatios(90, 20, 10), ImageSize = 8, Background = "white" },
+            Training = new TrainingSpec { Backbone = BackboneNames.ResNet50, Weights = "/dev/zero", Epochs = 0, BatchSize = 0, LearningRate = -1, Threads = 0 },
+            Evaluation = new EvaluationSpec { BatchSize = 0, Mistakes = 1000 },
+        };
+
+        var errors = spec.Validate();
+
+        Assert.Equal(
+            ["dataset", "evaluation.batchSize", "evaluation.mistakes", "preprocessing.background", "preprocessing.imageSize", "preprocessing.split",
+             "training.batchSize", "training.epochs", "training.learningRate", "training.threads", "training.weights"],
+            errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("unknown weights '/dev/zero'", errors["training.weights"][0]);
+    }
+
+    [Theory]
+    [InlineData("store:weights/abc.pth", BackboneNames.ResNet50, null)]
+    [InlineData(WeightsReference.ResNet50V2, BackboneNames.ResNet50, null)]
+    [InlineData("store:../etc/passwd", BackboneNames.ResNet50, "does not name an object")]
+    [InlineData("store:/abs", BackboneNames.ResNet50, "does not name an object")]
+    [InlineData(WeightsReference.ResNet50V1, BackboneNames.MlNetResNet18, "belong to backbone 'resnet50'")]
+    [InlineData("https://example.com/w.pth", BackboneNames.ResNet50, "unknown weights")]
+    public void Weights_are_named_by_reference_never_by_path(string reference, string backbone, string? problem)
+    {
+        var actual = WeightsReference.Problem(reference, backbone);
+
+        if (problem is null)
+            Assert.Null(actual);
+        else
+            Assert.Contains(problem, actual);
+    }
+
+    [Theory]
+    [InlineData("Flowers 2024", "flowers-2024")]
+    [InlineData("imagenette-mini", "imagenette-mini")]
+    [InlineData("Ünïcode", "n-code")]
+    [InlineData("...", "dataset")]
+    public void A_folder_name_becomes_a_valid_dataset_name(string folder, string expected)
+    {
+        Assert.Equal(expected, DatasetNames.FromFolderName(folder));
+        Assert.True(DatasetNames.IsValid(DatasetNames.FromFolderName(folder)));
+    }
+}
