@@ -28,6 +28,6 @@ public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, IDataset
         var manifest = prepared.Manifest;
         return new DatasetPrepared(runId, prepared.ManifestKey, manifest.Fingerprint, manifest.Classes.Count,
             manifest[DatasetSplits.Train].Count, manifest[DatasetSplits.Validation].Count, manifest[DatasetSplits.Test].Count,
-            manifest.Quarantine.Count, prepared.FromCache, Versions);
+            manifest.Quarantine.Count, prepared.FromCache, Versions, manifest.Skipped.Folders);
     }
 }

@@ -11,7 +11,8 @@ public static class TrainerStage
     public static IHostApplicationBuilder AddTrainerStage(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(TrainerOptions.Section).Get<TrainerOptions>() ?? new TrainerOptions();
-        builder.Services.AddSingleton(provider => new BackboneRegistry(provider.GetRequiredService<IObjectStore>(), options.WeightsCache));
+        builder.Services.AddSingleton(provider => new BackboneRegistry(provider.GetRequiredService<IObjectStore>(), options.WeightsCache,
+            logger: provider.GetRequiredService<ILogger<BackboneRegistry>>()));
         builder.Services.AddSingleton(provider => new ClassifierTrainer(provider.GetRequiredService<IObjectStore>(), provider.GetRequiredService<BackboneRegistry>(),
             provider.GetRequiredService<ILogger<ClassifierTrainer>>(), options.Threads));
         return builder;

@@ -13,7 +13,9 @@ public static class StageExecution
     public static async Task RunStageAsync(this ConsumeContext context, string stage, Guid runId, string? trialId, RunCancellations cancellations,
         ILogger logger, Func<CancellationToken, Task> work)
     {
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, cancellations.TokenFor(runId));
+        // The run's token is held here: the run's entry may be forgotten (it ended) before this work notices.
+        var runCancelled = cancellations.TokenFor(runId);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, runCancelled);
         using var activity = PipelineTelemetry.ActivitySource.StartActivity($"{stage} run");
         activity?.SetTag("pipeline.run_id", runId);
         activity?.SetTag("pipeline.trial_id", trialId);
@@ -22,7 +24,7 @@ public static class StageExecution
         {
             await work(cancellation.Token);
         }
-        catch (OperationCanceledException) when (cancellations.IsCancelled(runId))
+        catch (OperationCanceledException) when (runCancelled.IsCancellationRequested)
         {
             logger.LogInformation("{Stage} stopped: run {RunId} was cancelled", stage, runId);
         }

@@ -59,6 +59,24 @@ public sealed class OnnxParityTests(BackboneFixture fixture, ITestOutputHelper o
         Assert.Contains("ResNet18.onnx", error.Message);
     }
 
+    [Fact]
+    public async Task An_unwritable_weights_cache_is_warned_about_and_the_converted_weights_are_used_from_memory()
+    {
+        // A cache folder below a regular file cannot be created, even by root (tests may run as root, for whom modes mean nothing).
+        var blocker = Path.Combine(fixture.Folder, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "a file where the cache folder would go");
+        var logger = new RecordingLogger<BackboneRegistry>();
+        var registry = new BackboneRegistry(cacheDirectory: Path.Combine(blocker, "weights"), modelsDirectory: fixture.Registry.ModelsDirectory, logger: logger);
+
+        using var backbone = await registry.LoadAsync(BackboneNames.MlNetResNet18, weights: null);
+
+        using var reference = fixture.Load(BackboneNames.MlNetResNet18);
+        Assert.True(reference.state_dict()["network.layer4.2.conv2.weight"].eq(backbone.state_dict()["network.layer4.2.conv2.weight"]).all().item<bool>());
+        var warning = Assert.Single(logger.Entries, entry => entry.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains("Cannot write the weights cache", warning.Message);
+        Assert.Contains("in memory", warning.Message);
+    }
+
     /// <summary>The package's own two models in sequence, batch 1: preprocessing (RGB to BGR minus mean image), then the ResNet.</summary>
     private static float[] RunOnnx(byte[] image, string modelsDirectory)
     {

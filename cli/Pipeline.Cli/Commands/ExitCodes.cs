@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Pipeline.Cli.Commands;
 
 public static class ExitCodes
@@ -8,4 +10,10 @@ public static class ExitCodes
 
     /// <summary>128 + SIGINT, as shells report a command stopped by Ctrl+C.</summary>
     public const int Cancelled = 130;
+
+    /// <summary>128 + SIGTERM, as shells report a command stopped by <c>kill</c>.</summary>
+    public const int Terminated = 143;
+
+    /// <summary>The code a run cancelled by <paramref name="signal"/> exits with.</summary>
+    public static int Of(PosixSignal? signal) => signal == PosixSignal.SIGTERM ? Terminated : Cancelled;
 }

@@ -116,11 +116,13 @@ public static class RunCommand
             };
             foreach (var (field, messages) in spec.Validate())
                 problems.AddRange(messages.Select(message => $"{OptionOf.GetValueOrDefault(field, field)}: {message}."));
+            var storeFolder = parse.GetValue(store)!.FullName;
+            if (problems.Count == 0 && StoreFolder.Prepare(storeFolder) is { } storeProblem)
+                problems.Add(storeProblem);
             if (problems.Count > 0)
                 return Report(asJson, RunOutcomeJson.Rejected(string.Join(" ", problems)), ExitCodes.BadInput);
 
             var renderer = new ProgressRenderer(Console.Error);
-            var storeFolder = parse.GetValue(store)!.FullName;
             var run = new LocalRun(spec, folder, weightsFile, storeFolder);
             RunOutcome outcome;
             try
@@ -139,7 +141,7 @@ public static class RunCommand
             var exitCode = outcome.State switch
             {
                 RunState.Completed => ExitCodes.Success,
-                RunState.Cancelled => ExitCodes.Cancelled,
+                RunState.Cancelled => ExitCodes.Of(CtrlC.Received),
                 _ => ExitCodes.RunFailed,
             };
             return Report(asJson, RunOutcomeJson.Of(outcome), exitCode);

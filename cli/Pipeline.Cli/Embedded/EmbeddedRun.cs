@@ -16,6 +16,8 @@ namespace Pipeline.Cli.Embedded;
 /// </summary>
 public static class EmbeddedRun
 {
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
     public static async Task<RunOutcome> ExecuteAsync(LocalRun request, LogLevel logLevel, ProgressRenderer renderer)
     {
         var store = new FileSystemObjectStore(Path.Combine(request.StoreFolder, "objects"));
@@ -30,7 +32,8 @@ public static class EmbeddedRun
         }
         finally
         {
-            await host.StopAsync();
+            // Stages stop between batches; a stage that does not must not keep the command from ending.
+            await host.StopAsync(StopTimeout);
         }
     }
 

@@ -46,6 +46,8 @@ public sealed class ProgressRenderer(TextWriter output)
             output.WriteLine();
         var source = d.FromCache ? "from cache" : $"in {F(seconds, "F1")} s";
         Line($"dataset ready {source}: {d.Classes} classes, train {d.TrainImages} / val {d.ValidationImages} / test {d.TestImages} images, {d.Quarantined} quarantined");
+        foreach (var folder in d.IgnoredFolders ?? [])
+            Line($"  not a class: '{folder.Name}' ({folder.Reason})");
     }
 
     public void Epoch(EpochCompleted e) =>

@@ -34,6 +34,8 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
                 $"Dataset '{source.Name}' holds no image files (extensions {string.Join(" ", ImageFolder.ImageExtensions.Order(StringComparer.Ordinal))}) " +
                 $"in its class folders; skipped {listing.Skipped.NotImages} other and {listing.Skipped.Hidden} hidden files.");
 
+        foreach (var folder in listing.Skipped.Folders)
+            logger.LogWarning("Dataset {Dataset}: the folder '{Folder}' is not a class: {Reason}", source.Name, folder.Name, folder.Reason);
         var fingerprint = DatasetFingerprint.Compute(listing, preprocessing, _options, seed);
         var manifestKey = ObjectKeys.Manifest(fingerprint);
         if (await TryLoadCachedAsync(manifestKey, cancellationToken) is { } cached)

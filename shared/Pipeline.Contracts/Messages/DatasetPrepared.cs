@@ -1,6 +1,7 @@
 namespace Pipeline.Contracts;
 
 /// <summary>The dataset is sharded; <paramref name="ManifestKey"/> names its manifest in the object store.</summary>
+/// <param name="IgnoredFolders">Top-level folders that were not taken as classes, by name, so that the user sees them.</param>
 public sealed record DatasetPrepared(
     Guid RunId,
     string ManifestKey,
@@ -11,4 +12,5 @@ public sealed record DatasetPrepared(
     int TestImages,
     int Quarantined,
     bool FromCache,
-    IReadOnlyDictionary<string, string> Versions);
+    IReadOnlyDictionary<string, string> Versions,
+    IReadOnlyList<IgnoredFolder>? IgnoredFolders = null);

@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
 
+using Pipeline.Contracts;
+
 namespace Pipeline.Datasets;
 
 /// <summary>
@@ -16,6 +18,12 @@ public static class ImageFolder
     private static readonly EnumerationOptions AllEntries = new() { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = false };
     private static readonly EnumerationOptions AllFilesBelow = new() { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = true };
 
+    /// <summary>
+    /// The file that marks a folder as a pipeline store (<c>pipeline run --store</c>): such a folder inside a dataset is
+    /// the pipeline's own output, never a class.
+    /// </summary>
+    public const string StoreMarker = ".pipeline-store";
+
     /// <summary>The class folder a relative path belongs to (its first segment).</summary>
     public static string ClassOf(string relativePath) => relativePath[..relativePath.IndexOf('/')];
 
@@ -29,23 +37,36 @@ public static class ImageFolder
                 ? $"'{folder}' is a file; the dataset must be a folder with one sub-folder of images per class."
                 : $"The dataset folder '{folder}' does not exist.");
 
-        var classes = Directory.EnumerateDirectories(root, "*", AllEntries)
-            .Select(Path.GetFileName)
-            .OfType<string>()
-            .Where(name => !IsHidden(name))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
-        if (classes.Length < 2)
+        var ignored = new List<IgnoredFolder>();
+        var classes = new List<string>();
+        foreach (var folderPath in Directory.EnumerateDirectories(root, "*", AllEntries).Order(StringComparer.Ordinal))
+        {
+            var folderName = Path.GetFileName(folderPath);
+            if (IsHidden(folderName))
+                ignored.Add(new IgnoredFolder(folderName, "its name starts with '.', so it is hidden; rename it to make it a class"));
+            else if (File.Exists(Path.Combine(folderPath, StoreMarker)))
+                ignored.Add(new IgnoredFolder(folderName, "it is a pipeline store (--store), not a class; keep the store outside the data folder"));
+            else
+                classes.Add(folderName);
+        }
+        if (classes.Count < 2)
             throw new PipelineException(
-                $"'{folder}' holds {classes.Length} class folder{(classes.Length == 1 ? $" ('{classes[0]}')" : "s")}; " +
+                $"'{folder}' holds {classes.Count} class folder{(classes.Count == 1 ? $" ('{classes[0]}')" : "s")}; " +
                 "an ImageFolder needs at least two: one sub-folder of images per class, e.g. cats/1.jpg and dogs/1.jpg.");
-        var labels = classes.Select((name, label) => (name, label)).ToDictionary(c => c.name, c => c.label, StringComparer.Ordinal);
+        var labels = classes.Select((className, label) => (className, label)).ToDictionary(c => c.className, c => c.label, StringComparer.Ordinal);
 
         int hidden = 0, notImages = 0;
         var files = new List<DatasetFile>();
         foreach (var path in Directory.EnumerateFiles(root, "*", AllFilesBelow))
         {
             var relative = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
+            if (relative.Contains('/') && !labels.ContainsKey(ClassOf(relative)))
+            {
+                // Inside an ignored folder (hidden ones are counted as hidden, a store's files are not the data's).
+                if (IsHidden(ClassOf(relative)))
+                    hidden++;
+                continue;
+            }
             switch (Classify(relative))
             {
                 case FileKind.Hidden:
@@ -61,7 +82,7 @@ public static class ImageFolder
             }
         }
         files.Sort((a, b) => a.Label != b.Label ? a.Label.CompareTo(b.Label) : string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        return new DatasetListing(name, classes, files, new SkippedFiles(hidden, notImages));
+        return new DatasetListing(name, classes, files, new SkippedFiles(hidden, notImages) { Folders = ignored });
     }
 
     /// <summary>What a file at <paramref name="relativePath"/> ('/'-separated, inside the ImageFolder) is to a dataset.</summary>

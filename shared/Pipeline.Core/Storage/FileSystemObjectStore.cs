@@ -2,10 +2,16 @@ using System.Runtime.CompilerServices;
 
 namespace Pipeline.Storage;
 
-/// <summary>The embedded-mode store: one file per object under a root folder.</summary>
+/// <summary>
+/// The embedded-mode store: one file per object under a root folder. Writes are atomic and durable (temp file, flushed,
+/// renamed, folder flushed); links inside the root are never followed, so no key reaches outside it.
+/// </summary>
 public sealed class FileSystemObjectStore : IObjectStore
 {
     private const string TempSuffix = ".partial";
+
+    // Links (files or folders) are skipped, never followed: a link inside the root could point anywhere.
+    private static readonly EnumerationOptions WithoutLinks = new() { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
     private readonly string _root;
 
     public FileSystemObjectStore(string root)
@@ -19,7 +25,8 @@ public sealed class FileSystemObjectStore : IObjectStore
     public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var folder = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(folder);
         // Write beside the target, then rename: a crash leaves a stray temp file, never a torn object.
         var temp = $"{path}.{Guid.NewGuid():N}{TempSuffix}";
         try
@@ -27,13 +34,14 @@ public sealed class FileSystemObjectStore : IObjectStore
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
             {
                 await content.CopyToAsync(file, cancellationToken);
-                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
+            DurableFiles.SyncFolder(folder);
         }
         catch
         {
-            File.Delete(temp);
+            TryDelete(temp);
             throw;
         }
     }
@@ -61,7 +69,7 @@ public sealed class FileSystemObjectStore : IObjectStore
         var start = folder.Length == 0 ? _root : PathOf(folder);
         if (!Directory.Exists(start))
             yield break;
-        var keys = Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories)
+        var keys = Directory.EnumerateFiles(start, "*", WithoutLinks)
             .Where(path => !path.EndsWith(TempSuffix, StringComparison.Ordinal))
             .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
             .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))
@@ -92,9 +100,31 @@ public sealed class FileSystemObjectStore : IObjectStore
     {
         ObjectKey.Validate(key);
         var path = Path.GetFullPath(Path.Combine(_root, key));
-        // Validation already forbids '..'; this guards against anything the rules missed (e.g. symlinked roots).
+        // Validation already forbids '..'; this guards against anything the rules missed.
         if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new ArgumentException($"Invalid object key '{key}': it resolves outside the store.", nameof(key));
+        RefuseLinks(key, path);
         return path;
+    }
+
+    /// <summary>No part of the key below the root may be a link: the path would resolve wherever the link points.</summary>
+    private void RefuseLinks(string key, string path)
+    {
+        for (var part = path; part.Length > _root.Length; part = Path.GetDirectoryName(part)!)
+            if (new FileInfo(part).LinkTarget is not null)
+                throw new ArgumentException($"Invalid object key '{key}': '{Path.GetRelativePath(_root, part)}' in the store is a link, and the store follows none.", nameof(key));
+    }
+
+    /// <summary>Cleanup on a failure path must not replace the failure: a temp file that cannot be removed stays.</summary>
+    private static void TryDelete(string temp)
+    {
+        try
+        {
+            File.Delete(temp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The original exception is the one the caller needs; the stray temp file is ignored by listing.
+        }
     }
 }

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Contracts;
 using Pipeline.ModelZoo.ResNets;
 using Pipeline.Storage;
@@ -11,8 +13,10 @@ namespace Pipeline.ModelZoo.Backbones;
 /// ~/.cache, then pipeline/weights); the offline model's ONNX files are looked up in <paramref name="modelsDirectory"/>
 /// (default: models/ beside the app); <c>store:</c> references are read from <paramref name="store"/>.
 /// </summary>
-public sealed class BackboneRegistry(IObjectStore? store = null, string? cacheDirectory = null, string? modelsDirectory = null)
+public sealed class BackboneRegistry(IObjectStore? store = null, string? cacheDirectory = null, string? modelsDirectory = null, ILogger<BackboneRegistry>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger<BackboneRegistry>.Instance;
+
     /// <summary>Every pretrained backbone here was trained on 224x224 crops.</summary>
     public const int InputSize = 224;
 
@@ -36,7 +40,7 @@ public sealed class BackboneRegistry(IObjectStore? store = null, string? cacheDi
         if (WeightsReference.Problem(reference, name) is { } problem)
             throw new PipelineException($"Cannot load backbone '{name}': {problem}.");
         if (reference == WeightsReference.MlNetResNet18)
-            return new MlNetResNet18Weights(ModelsDirectory, CacheDirectory).Load();
+            return new MlNetResNet18Weights(ModelsDirectory, CacheDirectory, _logger).Load();
         if (WeightsReference.StoreKey(reference) is { } key)
         {
             using var file = await ReadFromStoreAsync(key, cancellationToken);

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Microsoft.Extensions.Logging;
 using Onnx;
 using Pipeline.ModelZoo.Normalization;
 using Pipeline.Contracts;
@@ -10,7 +11,7 @@ namespace Pipeline.ModelZoo.Backbones;
 /// The ImageNet ResNet that ships in the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 as ONNX (CNTK export):
 /// its initializers are copied into the torchvision-layout network once, then read from a cache keyed by the ONNX sha256.
 /// </summary>
-internal sealed class MlNetResNet18Weights(string modelsDirectory, string cacheDirectory)
+internal sealed class MlNetResNet18Weights(string modelsDirectory, string cacheDirectory, ILogger logger)
 {
     private const string Name = BackboneNames.MlNetResNet18;
     private const float BatchNormEpsilon = 1e-5f;
@@ -33,14 +34,23 @@ internal sealed class MlNetResNet18Weights(string modelsDirectory, string cacheD
                 cached.load(cachePath);
                 return cached;
             }
-            catch (Exception)
+            catch (Exception e)
             {
-                // A torn or foreign cache file is rebuilt below rather than failing the run.
+                // libtorch reports a torn or foreign file in many ways; whatever it says, the cache is rebuilt, not the run failed.
+                logger.LogWarning("Ignoring the unreadable weights cache {CachePath} ({Reason}); converting {Model} again", cachePath, e.Message, ModelPath);
                 cached.Dispose();
             }
         }
         var backbone = Convert(sha);
-        SaveAtomically(backbone, cachePath);
+        try
+        {
+            SaveAtomically(backbone, cachePath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Cannot write the weights cache {CachePath} ({Reason}); going on with the converted weights in memory. " +
+                              "Set Pipeline:Trainer:WeightsCache (or XDG_CACHE_HOME) to a writable folder to convert only once.", cachePath, e.Message);
+        }
         return backbone;
     }
 
@@ -135,7 +145,8 @@ internal sealed class MlNetResNet18Weights(string modelsDirectory, string cacheD
         }
         finally
         {
-            File.Delete(temp);
+            if (File.Exists(temp))
+                File.Delete(temp);
         }
     }
 

@@ -50,6 +50,37 @@ public sealed class FileSystemObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failed_put_reports_its_own_error_even_when_its_temp_file_cannot_be_removed()
+    {
+        // The upload fails after its folder vanished: removing the temp file fails too, and must not hide why the put failed.
+        var folder = _temp.Combine("store", "gone");
+        var stream = new FailingStream(onFailure: () => Directory.Delete(folder, recursive: true));
+
+        var error = await Assert.ThrowsAsync<IOException>(() => _store.PutAsync("gone/obj", stream));
+
+        Assert.Equal("connection reset", error.Message);
+    }
+
+    [Fact]
+    public async Task Links_inside_the_store_are_neither_followed_nor_listed()
+    {
+        var outside = _temp.Combine("outside");
+        Directory.CreateDirectory(outside);
+        await File.WriteAllTextAsync(Path.Combine(outside, "secret.txt"), "not the store's");
+        Directory.CreateSymbolicLink(_temp.Combine("store", "linked"), outside);
+        File.CreateSymbolicLink(_temp.Combine("store", "file-link"), Path.Combine(outside, "secret.txt"));
+        await _store.PutBytesAsync("real/object", [1]);
+
+        Assert.Equal(["real/object"], await _store.ListAsync("").ToListAsync());
+        foreach (var key in new[] { "linked/secret.txt", "file-link" })
+        {
+            Assert.Contains("is a link", (await Assert.ThrowsAsync<ArgumentException>(() => _store.OpenReadAsync(key))).Message);
+            await Assert.ThrowsAsync<ArgumentException>(() => _store.PutBytesAsync(key, [2]));
+        }
+        Assert.Equal("not the store's", await File.ReadAllTextAsync(Path.Combine(outside, "secret.txt")));
+    }
+
+    [Fact]
     public async Task A_manifest_round_trips_as_json()
     {
         var manifest = new DatasetManifest

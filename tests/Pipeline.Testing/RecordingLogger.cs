@@ -1,0 +1,19 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Testing;
+
+/// <summary>Keeps what is logged, so that a test can check that a problem was said out loud rather than swallowed.</summary>
+public sealed class RecordingLogger<T> : ILogger<T>
+{
+    private readonly ConcurrentQueue<(LogLevel Level, string Message)> _entries = new();
+
+    public IReadOnlyList<(LogLevel Level, string Message)> Entries => [.. _entries];
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        _entries.Enqueue((logLevel, formatter(state, exception)));
+}
