@@ -56,6 +56,18 @@ public sealed class ClassifierTests(BackboneFixture fixture)
     }
 
     [Fact]
+    public void A_state_dict_that_declares_more_than_it_holds_is_refused_before_anything_is_allocated()
+    {
+        var path = Path.Combine(fixture.Folder, "hostile.pth");
+        SystemPython.RunScript("Python/write_hostile_pth.py", path);
+        Assert.True(new FileInfo(path).Length < 10_000);
+
+        var error = Assert.Throws<PipelineException>(() => fixture.Load(BackboneNames.ResNet50, fixture.Import(path)));
+
+        Assert.Contains("tensor 'fc.weight' [2000000000] needs 8000000000 bytes; its storage holds 4", error.Message);
+    }
+
+    [Fact]
     public void Transfer_mode_keeps_the_backbone_frozen_and_in_eval_mode()
     {
         using var classifier = new ImageClassifier(fixture.Load(BackboneNames.MlNetResNet18), Classes, TrainingMode.Transfer, new PreprocessingSpec());

@@ -17,6 +17,7 @@ internal static class TorchvisionWeights
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
         stream.Position = 0;
+        StateDictPreflight.Check(source, stream);
         var backbone = new Backbone(name, sha256, InputNormalization.ImageNet, BackboneRegistry.InputSize, BackboneRegistry.InputSize);
         var loaded = Read(source, stream);
         try
