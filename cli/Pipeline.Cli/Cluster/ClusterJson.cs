@@ -1,0 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Pipeline.Cli.Cluster;
+
+/// <summary>camelCase JSON for the files under D and for `--json`.</summary>
+public static class ClusterJson
+{
+    public static readonly JsonSerializerOptions File = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>One object on one line: what `--json` prints on stdout.</summary>
+    public static readonly JsonSerializerOptions Output = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+}
