@@ -48,6 +48,11 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
                   $"Stop it with `pipeline cluster down --dir {paths.Dir}`, then start again.",
                 ClusterException.Refused);
 
+        // Fresh logs for a fresh deployment (`start` of one process appends to its log instead).
+        if (Directory.Exists(paths.Logs))
+            foreach (var log in Directory.EnumerateFiles(paths.Logs, "*.log"))
+                File.Delete(log);
+
         var installation = PipelineInstallation.Locate();
         foreach (var service in ClusterServices.Services)
             installation.ServiceDll(service);
@@ -89,7 +94,8 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
                 S3 = credentials.S3 with { Endpoint = (await store).Url! },
             };
             credentials.Save(paths.CredentialsFile);
-            await rabbit.EnsureUserAsync(credentials.RabbitMq, cancellationToken);
+            // The user exists since the broker's first boot: the services may connect while rabbitmqctl checks it.
+            var user = rabbit.EnsureUserAsync(credentials.RabbitMq, cancellationToken);
 
             var launched = new List<LaunchedProcess>();
             foreach (var ((service, index), port) in instances.Zip(ports.Skip(3)))
@@ -98,6 +104,7 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
                 Record(description, process.Record);
                 launched.Add(process);
             }
+            await user;
             var deadline = DateTime.UtcNow + options.Timeout;
             await AllAsync(launched.Select(p => (Func<CancellationToken, Task>)(token => Readiness.WaitAsync(p, deadline, token))), cancellationToken);
             progress.WriteLine($"{launched.Count} services ready ({Readiness.Elapsed(clock)})");
