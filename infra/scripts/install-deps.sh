@@ -7,13 +7,14 @@
 #   python3-torch:          the PyTorch peer that reads our safetensors files and checks parity
 #   nodejs, npm:            run s3rver, the S3 server of the S3 store tests (only when npm is missing)
 #   infra/s3rver:           s3rver itself, pinned by its package-lock.json (npm ci, only when missing)
+#   rabbitmq-server:        the broker of `pipeline cluster up` (the cluster tests' deployment)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tests=false
 [ "${1:-}" = "--test" ] && tests=true
 packages=(patchelf g++ python3 fonts-dejavu-core dataset-fashion-mnist)
 if $tests; then
-  packages+=(python3-torch)
+  packages+=(python3-torch rabbitmq-server)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 missing=()
