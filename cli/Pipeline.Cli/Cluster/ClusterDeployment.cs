@@ -193,6 +193,10 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
                 started = await new S3rverNode(paths, installation).StartAsync(existing?.Port ?? 0, record => Record(description, record), cancellationToken);
                 break;
             default:
+                // A service would only wait for them until its timeout.
+                foreach (var needed in new[] { ClusterServices.RabbitMq, ClusterServices.S3rver })
+                    if (!IsAlive(description, needed))
+                        throw new ClusterException($"{needed} is not running: start it first (`pipeline cluster start {needed} --dir {paths.Dir}`).", ClusterException.Refused);
                 var port = existing?.Port ?? FreePorts.Take(1)[0];
                 var process = ProcessLauncher.Start(ClusterServices.Launch(name, index, port, description.Trainers, credentials, paths, installation));
                 Record(description, process.Record);

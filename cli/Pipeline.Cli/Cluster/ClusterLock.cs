@@ -12,6 +12,8 @@ public sealed class ClusterLock : IDisposable
 
     public static async Task<ClusterLock> AcquireAsync(ClusterPaths paths, TimeSpan wait, TextWriter progress, CancellationToken cancellationToken)
     {
+        if (!Directory.Exists(paths.Dir))
+            throw new ClusterException($"No deployment in {paths.Dir} (the folder does not exist): start one with `pipeline cluster up --dir {paths.Dir}`.");
         var deadline = DateTime.UtcNow + wait;
         var told = false;
         while (true)
@@ -20,7 +22,8 @@ public sealed class ClusterLock : IDisposable
             {
                 return new ClusterLock(new FileStream(paths.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            // A plain IOException is the lock held by another process; its subclasses (a folder removed meanwhile) are not.
+            catch (IOException e) when (e.GetType() == typeof(IOException) && DateTime.UtcNow < deadline)
             {
                 if (!told)
                     progress.WriteLine($"Waiting for another `pipeline cluster` command on {paths.Dir} to finish...");
