@@ -81,17 +81,18 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
 
             // The broker (about 10 s) and s3rver (about 1 s) boot side by side.
             Record(description, (await rabbit.StartEpmdAsync(cancellationToken)).Record);
-            var broker = rabbit.StartAsync(TimeSpan.FromSeconds(90), cancellationToken);
-            var store = s3.StartAsync(0, record => Record(description, record), cancellationToken);
-            await Task.WhenAll(broker, store);
-            Record(description, await broker);
-            Record(description, await store);
-            progress.WriteLine($"RabbitMQ node {settings.NodeName} on amqp://127.0.0.1:{settings.Port}, s3rver on {(await store).Url} ({Readiness.Elapsed(clock)})");
+            ProcessRecord? broker = null, store = null;
+            await AllAsync(
+            [
+                async token => Record(description, broker = await rabbit.StartAsync(TimeSpan.FromSeconds(90), token)),
+                async token => Record(description, store = await s3.StartAsync(0, record => Record(description, record), token)),
+            ], cancellationToken);
+            progress.WriteLine($"RabbitMQ node {settings.NodeName} on {broker!.Url}, s3rver on {store!.Url} ({Readiness.Elapsed(clock)})");
 
             credentials = credentials with
             {
                 RabbitMq = credentials.RabbitMq with { Port = settings.Port },
-                S3 = credentials.S3 with { Endpoint = (await store).Url! },
+                S3 = credentials.S3 with { Endpoint = store.Url! },
             };
             credentials.Save(paths.CredentialsFile);
             // The user exists since the broker's first boot: the services may connect while rabbitmqctl checks it.
