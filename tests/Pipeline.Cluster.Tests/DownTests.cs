@@ -46,7 +46,9 @@ public sealed class DownTests(ClusterFixture cluster)
     {
         using var temp = new TempDirectory();
         var dir = temp.Combine("cluster");
-        using var owner = Process.Start(new ProcessStartInfo("sleep", "600") { UseShellExecute = false })!;
+        // The owner waits on a pipe from this test host, so that it ends with the test host too: a killed test run
+        // then still takes this deployment down (a `sleep` would outlive it and hold the deployment up).
+        using var owner = Process.Start(new ProcessStartInfo("sh", ["-c", "read line"]) { UseShellExecute = false, RedirectStandardInput = true })!;
         try
         {
             var processes = await UpAsync(dir, owner.Id);
