@@ -66,7 +66,7 @@ public static class ClusterCommand
                     foreach (var p in result.Processes)
                         Console.Error.WriteLine($"  {p.Name + " " + p.Index,-16} pid {p.Pid,-8} {p.Url ?? "",-26} {p.Log}");
                     Console.Error.WriteLine($"API: {result.ApiUrl}   credentials: {result.CredentialsFile} (mode 0600)");
-                    Console.Error.WriteLine($"Clients: eval \"$(./pipeline cluster env --dir {paths.Dir})\". Stop it: ./pipeline cluster down --dir {paths.Dir}");
+                    Console.Error.WriteLine($"Clients: export $(./pipeline cluster env --dir {paths.Dir}). Stop it: ./pipeline cluster down --dir {paths.Dir}");
                 }
                 return ExitCodes.Success;
             }
@@ -159,7 +159,7 @@ public static class ClusterCommand
             Description = "Also print the Pipeline__ variables a further service needs to join this deployment (they hold its secrets).",
         };
         var command = new Command("env",
-            "Prints PIPELINE_SERVER=<API URL> for clients, as lines for `eval \"$(pipeline cluster env)\"` or an env file.")
+            "Prints PIPELINE_SERVER=<API URL> for clients, one NAME=value a line: `export $(pipeline cluster env)`, or an env file.")
         {
             dir, services,
         };
@@ -170,13 +170,13 @@ public static class ClusterCommand
             {
                 var description = new ClusterDeployment(paths, Console.Error).Load()
                                   ?? throw new ClusterException($"No deployment in {paths.Dir}: start one with `pipeline cluster up --dir {paths.Dir}`.");
-                Console.Out.WriteLine($"export PIPELINE_SERVER={description.ApiUrl}");
+                Console.Out.WriteLine($"PIPELINE_SERVER={description.ApiUrl}");
                 if (parse.GetValue(services))
                 {
                     var credentials = ClusterCredentials.Load(paths.CredentialsFile)
                                       ?? throw new ClusterException($"{paths.CredentialsFile} is missing: take the deployment down and up again.");
                     foreach (var (name, value) in ClusterServices.Environment("", description.Trainers, credentials, paths))
-                        Console.Out.WriteLine($"export {name}='{value}'");
+                        Console.Out.WriteLine($"{name}={value}");
                 }
                 return ExitCodes.Success;
             }
