@@ -9,13 +9,14 @@
 #   promtool:               validates infra/prometheus/prometheus.yml (infra/scripts/fetch-promtool.sh)
 #   nodejs, npm:            run s3rver, the S3 server of the S3 store tests (only when npm is missing)
 #   infra/s3rver:           s3rver itself, pinned by its package-lock.json (npm ci, only when missing)
+#   rabbitmq-server:        the broker of `pipeline cluster up` (the cluster tests' deployment)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tests=false
 [ "${1:-}" = "--test" ] && tests=true
 packages=(patchelf g++ python3 fonts-dejavu-core dataset-fashion-mnist)
 if $tests; then
-  packages+=(python3-torch docker-compose)
+  packages+=(python3-torch docker-compose rabbitmq-server)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 missing=()

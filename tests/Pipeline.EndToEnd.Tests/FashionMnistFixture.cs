@@ -1,3 +1,5 @@
+using Pipeline.Testing;
+
 namespace Pipeline.EndToEnd.Tests;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Pipeline.Testing;
 
 namespace Pipeline.EndToEnd.Tests;
 

@@ -10,5 +10,6 @@ public static class PipelineCommand
         {
             RunCommand.Create(),
             DatasetsCommand.Create(),
+            ClusterCommand.Create(),
         };
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
-namespace Pipeline.EndToEnd.Tests;
+namespace Pipeline.Testing;
 
 /// <summary>Runs the repository's real <c>./pipeline</c> command, as a user would.</summary>
 public static class PipelineCli

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Pipeline.EndToEnd.Tests;
+namespace Pipeline.Testing;
 
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {

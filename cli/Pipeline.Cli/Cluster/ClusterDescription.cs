@@ -1,0 +1,34 @@
+namespace Pipeline.Cli.Cluster;
+
+/// <summary>
+/// cluster.json: what one `cluster up` started, written after every process it launches so that `down` finds
+/// everything even when `up` died half-way. No secrets here (they are in credentials.json).
+/// </summary>
+public sealed record ClusterDescription
+{
+    public int SchemaVersion { get; init; } = 1;
+
+    public required string Dir { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required int Trainers { get; init; }
+
+    public required RabbitMqSettings RabbitMq { get; init; }
+
+    public List<ProcessRecord> Processes { get; init; } = [];
+
+    /// <summary>The process that stops the deployment when its owner exits (`up --stop-with-pid`), if any.</summary>
+    public ProcessRecord? Watchdog { get; set; }
+
+    public string? ApiUrl => Find(ClusterServices.Orchestrator, 1)?.Url;
+
+    public ProcessRecord? Find(string name, int index) => Processes.Find(p => p.Name == name && p.Index == index);
+
+    /// <summary>Adds or replaces the record of <paramref name="process"/> (same name and index).</summary>
+    public void Record(ProcessRecord process)
+    {
+        Processes.RemoveAll(p => p.Name == process.Name && p.Index == process.Index);
+        Processes.Add(process);
+    }
+}
