@@ -33,6 +33,11 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string CredentialsFile => Path.Combine(Dir, "credentials.json");
 
+    /// <summary>A small real dataset for runs on the deployment: Fashion-MNIST, 8 images per class (6/1/1 per split).</summary>
+    public string DataDir => Path.Combine(Dir, "data", "fashion-mnist-8");
+
+    public const int ImagesPerClass = 8;
+
     public ClusterProcess Process(string name, int index = 1) =>
         Processes.SingleOrDefault(p => p.Name == name && p.Index == index)
         ?? throw new InvalidOperationException($"The deployment has no {name} {index}: {string.Join(", ", Processes.Select(p => p.Id))}.");
@@ -50,6 +55,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         ApiUrl = json.GetProperty("apiUrl").GetString()!;
         Processes = json.GetProperty("processes").EnumerateArray().Select(ClusterProcess.Of).ToList();
         Http = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var data = await PipelineCli.RunAsync(CommandTimeout, "datasets", "fashion-mnist", DataDir, "--per-class", ImagesPerClass.ToString(CultureInfo.InvariantCulture));
+        Assert.True(data.ExitCode == 0, data.ToString());
     }
 
     public async Task DisposeAsync()
@@ -74,10 +81,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         await RefreshAsync();
     }
 
-    /// <summary>Starts one process again with the same environment, port and data, and waits until it is ready.</summary>
-    public async Task StartAsync(string name, int index = 1)
+    /// <summary>
+    /// Starts one process again with the same environment, port and data (plus <paramref name="environment"/>, KEY=VALUE
+    /// pairs for this start only), and waits until it is ready.
+    /// </summary>
+    public async Task StartAsync(string name, int index = 1, params string[] environment)
     {
-        var result = await ClusterAsync("start", name, Text(index));
+        var result = await ClusterAsync(["start", name, Text(index), .. environment.SelectMany(pair => new[] { "--env", pair })]);
         Assert.True(result.ExitCode == 0, result.ToString());
         await RefreshAsync();
     }

@@ -16,24 +16,11 @@ public sealed class RunTests(ClusterFixture cluster)
         Assert.True(submitted.IsSuccessStatusCode, $"{submitted.StatusCode}: {body}");
         var runId = JsonDocument.Parse(body).RootElement.GetProperty("runId").GetString()!;
 
-        var run = await WaitUntilFinalAsync(runId, TimeSpan.FromMinutes(2));
+        var run = await ClusterRuns.WaitAsync(cluster, runId, TimeSpan.FromMinutes(2));
 
         Assert.Equal("Failed", run.GetProperty("state").GetString());
         // The preprocessor looked in the bucket on s3rver and said so: the run went the whole way.
         Assert.Contains("There is no dataset named 'nowhere' in the object store", run.GetProperty("error").GetString());
         Assert.Contains(runId, await File.ReadAllTextAsync(cluster.Process("preprocessor").Log));
-    }
-
-    private async Task<JsonElement> WaitUntilFinalAsync(string runId, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var run = await cluster.Http.GetFromJsonAsync<JsonElement>($"/runs/{runId}");
-            if (run.GetProperty("state").GetString() is "Failed" or "Completed" or "Cancelled")
-                return run;
-            Assert.True(DateTime.UtcNow < deadline, $"Run {runId} is still {run.GetProperty("state")} after {timeout}: {run}");
-            await Task.Delay(250);
-        }
     }
 }

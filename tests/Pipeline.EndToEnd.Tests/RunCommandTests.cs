@@ -73,8 +73,10 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         Assert.Contains("report.html", again.Stderr);
     }
 
-    [Fact]
-    public async Task Ctrl_C_cancels_the_run_cleanly()
+    [Theory]
+    [InlineData("INT", 130)]
+    [InlineData("TERM", 143)]
+    public async Task A_signal_cancels_the_run_cleanly_with_its_exit_code(string signal, int exitCode)
     {
         using var process = PipelineCli.Start("run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "50", "--store", data.NewStore(), "--json");
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -90,12 +92,63 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         process.BeginErrorReadLine();
 
         await trainingStarted.Task.WaitAsync(Timeout);
-        Process.Start("kill", ["-INT", process.Id.ToString()]).WaitForExit();
+        Process.Start("kill", [$"-{signal}", process.Id.ToString()]).WaitForExit();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
 
-        Assert.True(process.ExitCode == 130, $"exit code {process.ExitCode}\n{stderr}");
+        Assert.True(process.ExitCode == exitCode, $"exit code {process.ExitCode}\n{stderr}");
         using var json = JsonDocument.Parse(await stdout);
         Assert.Equal("Cancelled", json.RootElement.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_second_Ctrl_C_ends_the_process_at_once()
+    {
+        using var process = PipelineCli.Start("run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "50", "--store", data.NewStore());
+        var trainingStarted = new TaskCompletionSource();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data?.StartsWith("epoch 1/", StringComparison.Ordinal) == true)
+                trainingStarted.TrySetResult();
+        };
+        process.BeginErrorReadLine();
+        _ = process.StandardOutput.ReadToEndAsync();
+
+        await trainingStarted.Task.WaitAsync(Timeout);
+        Process.Start("kill", ["-INT", process.Id.ToString()]).WaitForExit();
+        Process.Start("kill", ["-INT", process.Id.ToString()]).WaitForExit();
+
+        // A clean cancel waits for the current batch; the second signal does not wait for anything.
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(130, process.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_store_inside_the_data_folder_is_skipped_and_named_not_taken_for_a_class()
+    {
+        var dataDir = Path.Combine(data.Root, "with-store-" + Guid.NewGuid().ToString("N"));
+        foreach (var name in new[] { "trouser", "bag" })
+            CopyClass(name, Path.Combine(dataDir, name));
+
+        var result = await PipelineCli.RunAsync(Timeout, "run", dataDir, "--backbone", "mlnet-resnet18", "--epochs", "1", "--batch-size", "8",
+            "--store", Path.Combine(dataDir, "my-store"), "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("not a class: 'my-store' (it is a pipeline store", result.Stderr);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(result.Json().GetProperty("reportDir").GetString()!, "metrics.json")));
+        Assert.Equal(["bag", "trouser"], metrics.RootElement.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public async Task A_store_that_cannot_be_created_is_a_clear_usage_error()
+    {
+        var blocker = Path.Combine(data.Root, "a-file-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(blocker, "the store would have to be a folder inside this file");
+
+        var result = await PipelineCli.RunAsync(Timeout, "run", data.DataDir, "--backbone", "mlnet-resnet18", "--store", Path.Combine(blocker, "store"), "--json");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--store: cannot use", result.Json().GetProperty("error").GetString());
+        Assert.DoesNotContain("   at ", result.Stderr);
     }
 
     [Theory]

@@ -165,7 +165,9 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
     /// Starts one process again with the very same configuration (environment, port, data), or one more instance of a
     /// service (a fourth trainer), and waits until it is ready.
     /// </summary>
-    public async Task<ProcessRecord> StartProcessAsync(string name, int index, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="extraEnvironment">Variables added for this start only (a failpoint for a test); never recorded.</param>
+    public async Task<ProcessRecord> StartProcessAsync(string name, int index, TimeSpan timeout, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         using var exclusive = await ClusterLock.AcquireAsync(paths, LockWait, progress, cancellationToken);
         var description = Load() ?? throw NoDeployment();
@@ -199,7 +201,10 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
                     if (!IsAlive(description, needed))
                         throw new ClusterException($"{needed} is not running: start it first (`pipeline cluster start {needed} --dir {paths.Dir}`).", ClusterException.Refused);
                 var port = existing?.Port ?? FreePorts.Take(1)[0];
-                var process = ProcessLauncher.Start(ClusterServices.Launch(name, index, port, description.Trainers, credentials, paths, installation));
+                var launch = ClusterServices.Launch(name, index, port, description.Trainers, credentials, paths, installation);
+                if (extraEnvironment is { Count: > 0 })
+                    launch = launch with { Environment = launch.Environment.Concat(extraEnvironment).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value) };
+                var process = ProcessLauncher.Start(launch);
                 Record(description, process.Record);
                 try
                 {

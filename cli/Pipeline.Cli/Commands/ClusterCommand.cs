@@ -192,19 +192,32 @@ public static class ClusterCommand
     {
         var (dir, service, index) = ProcessArguments();
         var timeout = TimeoutOption("Seconds the process may take to become ready.", 120);
+        var environment = new Option<string[]>("--env")
+        {
+            Description = "KEY=VALUE added to a service's environment for this start only, e.g. PIPELINE_FAILPOINTS=orchestrator.afterStateSaved (repeatable).",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("start",
             "Starts one process of the deployment again (after `stop`, or a crash) with the same environment, port and data, " +
             "and waits until it is ready; for a service, an INDEX beyond the last starts one more instance (a fourth trainer).")
         {
-            service, index, dir, timeout,
+            service, index, dir, timeout, environment,
         };
         command.SetAction(async (parse, token) =>
         {
             var paths = new ClusterPaths(parse.GetValue(dir)!);
+            var extra = new Dictionary<string, string>();
+            foreach (var pair in parse.GetValue(environment) ?? [])
+            {
+                if (pair.IndexOf('=') is var equals and > 0)
+                    extra[pair[..equals]] = pair[(equals + 1)..];
+                else
+                    return Fail(new ClusterException($"--env {pair}: expected KEY=VALUE.", ClusterException.Refused), paths, asJson: false);
+            }
             try
             {
                 var started = await new ClusterDeployment(paths, Console.Error)
-                    .StartProcessAsync(parse.GetValue(service)!, parse.GetValue(index), TimeSpan.FromSeconds(parse.GetValue(timeout)), token);
+                    .StartProcessAsync(parse.GetValue(service)!, parse.GetValue(index), TimeSpan.FromSeconds(parse.GetValue(timeout)), token, extra);
                 Console.Error.WriteLine($"{started.Name} {started.Index} is ready (pid {started.Pid}{(started.Url is null ? "" : ", " + started.Url)}).");
                 return ExitCodes.Success;
             }

@@ -1,0 +1,49 @@
+using Pipeline.Testing;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Pipeline.Cluster.Tests;
+
+/// <summary>Submitting runs to the deployment's API and waiting for them, for the tests that need finished runs.</summary>
+public static class ClusterRuns
+{
+    /// <summary>One mlnet-resnet18 trial of one epoch on the fixture's dataset: a minute or less on the deployment's cores.</summary>
+    public static object Spec(string dataset, int seed = 42) => new
+    {
+        dataset,
+        seed,
+        training = new { backbone = "mlnet-resnet18", epochs = 1, batchSize = 8 },
+    };
+
+    /// <summary>Uploads the fixture's dataset under <paramref name="name"/> (the server skips it when it has the same files).</summary>
+    public static async Task UploadAsync(ClusterFixture cluster, string name)
+    {
+        var upload = await PipelineCli.RunAsync(ClusterFixture.CommandTimeout, "datasets", "upload", cluster.DataDir, name, "--server", cluster.ApiUrl);
+        Assert.True(upload.ExitCode == 0, upload.ToString());
+    }
+
+    public static async Task<string> SubmitAsync(ClusterFixture cluster, object spec)
+    {
+        using var response = await cluster.Http.PostAsJsonAsync("/runs", spec);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("runId").GetString()!;
+    }
+
+    public static Task<JsonElement> GetAsync(ClusterFixture cluster, string runId) => cluster.Http.GetFromJsonAsync<JsonElement>($"/runs/{runId}");
+
+    /// <summary>Polls the run until <paramref name="done"/> says so (by default: a final state).</summary>
+    public static async Task<JsonElement> WaitAsync(ClusterFixture cluster, string runId, TimeSpan timeout, Func<JsonElement, bool>? done = null)
+    {
+        done ??= run => run.GetProperty("state").GetString() is "Failed" or "Completed" or "Cancelled";
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var run = await GetAsync(cluster, runId);
+            if (done(run))
+                return run;
+            Assert.True(DateTime.UtcNow < deadline, $"Run {runId} is still {run.GetProperty("state")} after {timeout}: {run}");
+            await Task.Delay(250);
+        }
+    }
+}
