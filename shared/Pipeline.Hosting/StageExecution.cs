@@ -20,9 +20,12 @@ public static class StageExecution
         activity?.SetTag("pipeline.run_id", runId);
         activity?.SetTag("pipeline.trial_id", trialId);
         activity?.SetTag("pipeline.stage", stage);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        logger.LogInformation("{Stage} started for run {RunId}{Trial}", stage, runId, trialId is null ? "" : $" trial {trialId}");
         try
         {
             await work(cancellation.Token);
+            logger.LogInformation("{Stage} done for run {RunId}{Trial} in {Seconds:F1} s", stage, runId, trialId is null ? "" : $" trial {trialId}", clock.Elapsed.TotalSeconds);
         }
         catch (OperationCanceledException) when (runCancelled.IsCancellationRequested)
         {
