@@ -1,7 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
-
 namespace Pipeline.Testing;
 
 /// <summary>Runs test scripts with Debian's /usr/bin/python3 and its python3-torch (the PyTorch peer of parity and interop tests).</summary>
@@ -34,41 +30,6 @@ public static class SystemPython
             Assert.Fail($"{InstallHint}\n{Executable} -c 'import torch' failed:\n{stderr}");
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Run(string[] arguments)
-    {
-        var start = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        start.Environment["PYTHONIOENCODING"] = "utf-8";
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{Executable} did not start.");
-        }
-        catch (Win32Exception e)
-        {
-            Assert.Fail($"{InstallHint}\n{Executable} could not be started: {e.Message}");
-            throw;
-        }
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"{Executable} {string.Join(' ', arguments)} did not finish within two minutes.");
-            }
-            return (process.ExitCode, stdout, stderr.Result);
-        }
-    }
+    private static ToolResult Run(string[] arguments) =>
+        ToolProcess.Run(Executable, arguments, InstallHint, new Dictionary<string, string?> { ["PYTHONIOENCODING"] = "utf-8", ["PYTHONDONTWRITEBYTECODE"] = "1" });
 }

@@ -28,35 +28,20 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
     public Task Consume(ConsumeContext<ResumeRun> context) =>
         coordinator.ResumeAsync(context.Message.RunId, context.CancellationToken);
 
-    public async Task Consume(ConsumeContext<DatasetPrepared> context)
-    {
-        await coordinator.OnDatasetPreparedAsync(context.Message, context.CancellationToken);
-        Journal(context.Message.RunId, context.Message);
-    }
+    public Task Consume(ConsumeContext<DatasetPrepared> context) =>
+        ApplyAsync(context.Message.RunId, context.Message, coordinator.OnDatasetPreparedAsync(context.Message, context.CancellationToken));
 
-    public async Task Consume(ConsumeContext<EpochCompleted> context)
-    {
-        await coordinator.OnEpochCompletedAsync(context.Message, context.CancellationToken);
-        Journal(context.Message.RunId, context.Message);
-    }
+    public Task Consume(ConsumeContext<EpochCompleted> context) =>
+        ApplyAsync(context.Message.RunId, context.Message, coordinator.OnEpochCompletedAsync(context.Message, context.CancellationToken));
 
-    public async Task Consume(ConsumeContext<ModelTrained> context)
-    {
-        await coordinator.OnModelTrainedAsync(context.Message, context.CancellationToken);
-        Journal(context.Message.RunId, context.Message);
-    }
+    public Task Consume(ConsumeContext<ModelTrained> context) =>
+        ApplyAsync(context.Message.RunId, context.Message, coordinator.OnModelTrainedAsync(context.Message, context.CancellationToken));
 
-    public async Task Consume(ConsumeContext<ModelEvaluated> context)
-    {
-        await coordinator.OnModelEvaluatedAsync(context.Message, context.CancellationToken);
-        Journal(context.Message.RunId, context.Message);
-    }
+    public Task Consume(ConsumeContext<ModelEvaluated> context) =>
+        ApplyAsync(context.Message.RunId, context.Message, coordinator.OnModelEvaluatedAsync(context.Message, context.CancellationToken));
 
-    public async Task Consume(ConsumeContext<StageFailed> context)
-    {
-        await coordinator.OnStageFailedAsync(context.Message, context.CancellationToken);
-        Journal(context.Message.RunId, context.Message);
-    }
+    public Task Consume(ConsumeContext<StageFailed> context) =>
+        ApplyAsync(context.Message.RunId, context.Message, coordinator.OnStageFailedAsync(context.Message, context.CancellationToken));
 
     public Task Consume(ConsumeContext<PreprocessingProgressed> context)
     {
@@ -68,6 +53,13 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
     {
         Journal(context.Message.RunId, context.Message);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The coordinator applies the event first; the journal then shows it, so a watcher never sees an event ahead of the run's state.</summary>
+    private async Task ApplyAsync(Guid runId, object message, Task applied)
+    {
+        await applied;
+        Journal(runId, message);
     }
 
     private void Journal(Guid runId, object message)

@@ -55,7 +55,7 @@ public static class ImageFolder
                 "an ImageFolder needs at least two: one sub-folder of images per class, e.g. cats/1.jpg and dogs/1.jpg.");
         var labels = classes.Select((className, label) => (className, label)).ToDictionary(c => c.className, c => c.label, StringComparer.Ordinal);
 
-        int hidden = 0, notImages = 0;
+        var skipped = new SkipTally();
         var files = new List<DatasetFile>();
         foreach (var path in Directory.EnumerateFiles(root, "*", AllFilesBelow))
         {
@@ -64,25 +64,17 @@ public static class ImageFolder
             {
                 // Inside an ignored folder (hidden ones are counted as hidden, a store's files are not the data's).
                 if (IsHidden(ClassOf(relative)))
-                    hidden++;
+                    skipped.Hidden();
                 continue;
             }
-            switch (Classify(relative))
+            if (skipped.Admit(relative))
             {
-                case FileKind.Hidden:
-                    hidden++;
-                    break;
-                case FileKind.NotImage:
-                    notImages++;
-                    break;
-                default:
-                    var info = new FileInfo(path);
-                    files.Add(new DatasetFile(relative, labels[ClassOf(relative)], info.Length, $"{info.Length}:{info.LastWriteTimeUtc.Ticks}"));
-                    break;
+                var info = new FileInfo(path);
+                files.Add(new DatasetFile(relative, labels[ClassOf(relative)], info.Length, $"{info.Length}:{info.LastWriteTimeUtc.Ticks}"));
             }
         }
         files.Sort((a, b) => a.Label != b.Label ? a.Label.CompareTo(b.Label) : string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        return new DatasetListing(name, classes, files, new SkippedFiles(hidden, notImages) { Folders = ignored });
+        return new DatasetListing(name, classes, files, skipped.Skipped(ignored));
     }
 
     /// <summary>What a file at <paramref name="relativePath"/> ('/'-separated, inside the ImageFolder) is to a dataset.</summary>

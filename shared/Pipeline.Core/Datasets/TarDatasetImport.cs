@@ -12,7 +12,7 @@ public static class TarDatasetImport
     public static async Task<DatasetUpload> ImportAsync(Storage.IObjectStore store, string name, Stream tar, CancellationToken cancellationToken = default)
     {
         var writer = new DatasetWriter(store, name);
-        int hidden = 0, notImages = 0;
+        var skipped = new SkipTally();
         var classes = new SortedSet<string>(StringComparer.Ordinal);
         await using var reader = new TarReader(tar, leaveOpen: true);
         TarEntry? entry;
@@ -22,29 +22,18 @@ public static class TarDatasetImport
                 continue;
             var path = RelativePath(entry.Name);
             if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile) || path is null)
+                skipped.NotImage(); // links, devices, absolute or escaping paths: never stored
+            else if (skipped.Admit(path))
             {
-                notImages++; // links, devices, absolute or escaping paths: never stored
-                continue;
-            }
-            switch (ImageFolder.Classify(path))
-            {
-                case FileKind.Hidden:
-                    hidden++;
-                    break;
-                case FileKind.NotImage:
-                    notImages++;
-                    break;
-                default:
-                    classes.Add(ImageFolder.ClassOf(path));
-                    await writer.AddAsync(path, entry.DataStream ?? Stream.Null, cancellationToken);
-                    break;
+                classes.Add(ImageFolder.ClassOf(path));
+                await writer.AddAsync(path, entry.DataStream ?? Stream.Null, cancellationToken);
             }
         }
         if (classes.Count < 2)
             throw new PipelineException(
                 $"The archive holds images in {classes.Count} class folder{(classes.Count == 1 ? "" : "s")}; an ImageFolder needs at least two: " +
                 "one folder of images per class at the top of the archive, e.g. cats/1.jpg and dogs/1.jpg.");
-        return await writer.CompleteAsync([.. classes], new SkippedFiles(hidden, notImages), cancellationToken);
+        return await writer.CompleteAsync([.. classes], skipped.Skipped(), cancellationToken);
     }
 
     /// <summary>The entry's path inside the ImageFolder ('./' dropped); null when it is absolute or leaves the folder.</summary>

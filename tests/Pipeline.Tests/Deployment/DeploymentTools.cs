@@ -18,63 +18,14 @@ internal static partial class DeploymentTools
 
     private const string InstallHint = "run `bash infra/scripts/install-deps.sh --test`";
 
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
-
-    /// <summary>Runs a program to its end (two minutes at most); fails the test with <paramref name="missingHint"/> when it cannot start.</summary>
-    public static Result Run(string program, IEnumerable<string> arguments, string missingHint,
-        IReadOnlyDictionary<string, string?>? environment = null, string? stdin = null, string? workingDirectory = null)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = stdin is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? RepoRoot,
-        };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            if (value is null)
-                start.Environment.Remove(name);
-            else
-                start.Environment[name] = value;
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
-        }
-        catch (Win32Exception e)
-        {
-            Assert.Fail($"{program} could not be started ({e.Message}): {missingHint}");
-            throw;
-        }
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            if (stdin is not null)
-            {
-                process.StandardInput.Write(stdin);
-                process.StandardInput.Close();
-            }
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish within two minutes.");
-            }
-            return new Result(process.ExitCode, stdout.Result, stderr.Result);
-        }
-    }
+    /// <summary>Runs a program in the repository (see <see cref="ToolProcess.Run"/>).</summary>
+    public static ToolResult Run(string program, IEnumerable<string> arguments, string missingHint,
+        IReadOnlyDictionary<string, string?>? environment = null, string? stdin = null, string? workingDirectory = null) =>
+        ToolProcess.Run(program, arguments, missingHint, environment, stdin, workingDirectory ?? RepoRoot);
 
     /// <summary><c>docker-compose -f docker-compose.yml --env-file ENV_FILE config [extra]</c> in the repository.
     /// The variables .env.example names are removed from its environment: a shell's own would win over the file.</summary>
-    public static Result ComposeConfig(string envFile, params string[] extra)
+    public static ToolResult ComposeConfig(string envFile, params string[] extra)
     {
         var environment = EnvExampleVariables().Keys.ToDictionary(name => name, string? (_) => null);
         foreach (var name in new[] { "COMPOSE_FILE", "COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES", "COMPOSE_PATH_SEPARATOR" })

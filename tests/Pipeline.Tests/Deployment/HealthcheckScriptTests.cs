@@ -57,7 +57,7 @@ public sealed class HealthcheckScriptTests : IDisposable
         Assert.Contains("nothing listens", probe.Stderr);
     }
 
-    private static DeploymentTools.Result Probe(int port, string path) =>
+    private static ToolResult Probe(int port, string path) =>
         DeploymentTools.Run("bash", [Path.Combine(DeploymentTools.RepoRoot, "infra", "docker", "healthcheck.sh"), path], "bash is missing",
             new Dictionary<string, string?> { ["HEALTHCHECK_PORT"] = port.ToString() });
 

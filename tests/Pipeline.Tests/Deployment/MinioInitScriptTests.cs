@@ -66,7 +66,7 @@ public sealed class MinioInitScriptTests : IDisposable
         Assert.Contains("already in effect", run.Stderr);
     }
 
-    private DeploymentTools.Result RunInit(string attach, string userPolicy) =>
+    private ToolResult RunInit(string attach, string userPolicy) =>
         DeploymentTools.Run("/bin/sh", [Path.Combine(DeploymentTools.RepoRoot, "infra", "minio", "init.sh")], "/bin/sh is missing",
             new Dictionary<string, string?>
             {
