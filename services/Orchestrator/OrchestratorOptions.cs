@@ -13,4 +13,10 @@ public sealed class OrchestratorOptions
     /// record this process as their owner and runs of owners found dead are <c>Interrupted</c>.
     /// </summary>
     public bool InProcessWorkers { get; set; }
+
+    /// <summary>
+    /// How long a trainer holds a trial without renewing its lease. A trainer renews four times per period; one that
+    /// dies loses the trial after at most this long, and the trial is sent again.
+    /// </summary>
+    public TimeSpan TrialLease { get; set; } = TimeSpan.FromMinutes(2);
 }

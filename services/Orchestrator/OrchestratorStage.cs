@@ -17,6 +17,8 @@ public static class OrchestratorStage
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddSingleton<RunCoordinator>();
+        builder.Services.AddSingleton<TrialLeases>();
+        builder.Services.AddHostedService<LeaseSweeper>();
         builder.Services.AddHostedService<OrphanedRunsSweep>();
         return builder;
     }
@@ -24,6 +26,7 @@ public static class OrchestratorStage
     public static IBusRegistrationConfigurator AddOrchestratorConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RunEventsConsumer>().Endpoint(endpoint => endpoint.Name = StageQueues.Orchestrator);
+        bus.AddConsumer<TrialLeaseConsumer>().Endpoint(endpoint => endpoint.Name = StageQueues.Orchestrator);
         return bus;
     }
 }

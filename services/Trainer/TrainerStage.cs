@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Contracts;
 using Pipeline.ModelZoo.Backbones;
 using Pipeline.Storage;
 using Pipeline.Trainer.Training;
@@ -21,6 +22,9 @@ public static class TrainerStage
     public static IBusRegistrationConfigurator AddTrainerConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<TrainModelConsumer, TrainModelConsumerDefinition>();
+        var orchestrator = new Uri($"queue:{StageQueues.Orchestrator}");
+        bus.AddRequestClient<AcquireTrialLease>(orchestrator);
+        bus.AddRequestClient<RenewTrialLease>(orchestrator);
         return bus;
     }
 }

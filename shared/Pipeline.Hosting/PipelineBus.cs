@@ -20,6 +20,10 @@ public static class PipelineBus
             // Usage telemetry phones home; on a host without internet it printed a stack trace on every long run.
             bus.DisableUsageTelemetry();
             bus.SetKebabCaseEndpointNameFormatter();
+            // A fault that escapes a consumer (stages turn their own failures into StageFailed) is a transient one, such
+            // as no answer from the orchestrator: try again with backoff before the message goes to the error queue.
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                endpoint.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(3))));
             consumers(bus);
             // Every process must hear cancellations, so this endpoint is per instance, not shared.
             bus.AddConsumer<RunCancelledConsumer>().Endpoint(e =>

@@ -7,11 +7,12 @@ namespace Pipeline.Hosting;
 public static class StageExecution
 {
     /// <summary>
-    /// Runs one stage's work for a run (or one trial of it). A cancelled run ends quietly; any other failure becomes a
+    /// Runs one stage's work for a run (or one trial of it). A cancelled run ends quietly (as does work cancelled when
+    /// <paramref name="stoppedQuietly"/> says so, e.g. a trial whose lease was lost); any other failure becomes a
     /// <see cref="StageFailed"/> event with a reason meant for the user (the stack trace goes to the log).
     /// </summary>
     public static async Task RunStageAsync(this ConsumeContext context, string stage, Guid runId, string? trialId, RunCancellations cancellations,
-        ILogger logger, Func<CancellationToken, Task> work)
+        ILogger logger, Func<CancellationToken, Task> work, Func<bool>? stoppedQuietly = null)
     {
         // The run's token is held here: the run's entry may be forgotten (it ended) before this work notices.
         var runCancelled = cancellations.TokenFor(runId);
@@ -27,7 +28,7 @@ public static class StageExecution
             await work(cancellation.Token);
             logger.LogInformation("{Stage} done for run {RunId}{Trial} in {Seconds:F1} s", stage, runId, trialId is null ? "" : $" trial {trialId}", clock.Elapsed.TotalSeconds);
         }
-        catch (OperationCanceledException) when (runCancelled.IsCancellationRequested)
+        catch (OperationCanceledException) when (runCancelled.IsCancellationRequested || stoppedQuietly?.Invoke() == true)
         {
             logger.LogInformation("{Stage} stopped: run {RunId} was cancelled", stage, runId);
         }

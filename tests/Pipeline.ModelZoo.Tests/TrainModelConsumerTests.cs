@@ -14,7 +14,7 @@ public sealed class TrainModelConsumerTests(BackboneFixture fixture) : ConsumerH
     .AddSingleton<IObjectStore>(new FileSystemObjectStore(Path.Combine(folder, "store")))
     .AddSingleton(fixture.Registry)
     .AddSingleton<RunCancellations>()
-    .AddSingleton<ClassifierTrainer>())
+    .AddSingleton<ClassifierTrainer>(), LeaseAnswers.Register)
 {
     private static readonly TrainingSpec Training = new() { Backbone = BackboneNames.MlNetResNet18, Epochs = 1, BatchSize = 4, LearningRate = 1e-2, Threads = 2 };
 
@@ -36,6 +36,22 @@ public sealed class TrainModelConsumerTests(BackboneFixture fixture) : ConsumerH
         // The second delivery found the finished trial: no epoch was trained again.
         var epoch = Assert.Single(Harness.Published.Select<EpochCompleted>()).Context.Message;
         Assert.Equal((runId, "t1", 1, 1), (epoch.RunId, epoch.TrialId, epoch.Epoch, epoch.Epochs));
+        Assert.False(await Harness.Published.Any<StageFailed>());
+    }
+
+    [Fact]
+    public async Task A_command_for_a_trial_another_trainer_holds_stands_down_without_training_or_failing()
+    {
+        await SyntheticDataset.WriteAsync(Service<IObjectStore>(), trainPerClass: 2, validationPerClass: 1, testPerClass: 1);
+        var runId = Guid.NewGuid();
+        LeaseAnswers.RefusedRuns.Add(runId);
+
+        await Harness.Bus.Publish(new TrainModel(runId, "t1", Training, Seed: 3, SyntheticDataset.ManifestKey));
+
+        Assert.True(await Harness.Consumed.Any<TrainModel>(m => m.Context.Message.RunId == runId));
+        await Harness.InactivityTask;
+        Assert.False(await Harness.Published.Any<EpochCompleted>());
+        Assert.False(await Harness.Published.Any<ModelTrained>());
         Assert.False(await Harness.Published.Any<StageFailed>());
     }
 

@@ -15,11 +15,16 @@ public abstract class ConsumerHarness<TConsumer> : IAsyncLifetime, IDisposable
 {
     private readonly ServiceProvider _services;
 
-    protected ConsumerHarness(Action<IServiceCollection, string> configure)
+    /// <param name="bus">More for the bus: the consumer's peers (a test double answering its requests) and request clients.</param>
+    protected ConsumerHarness(Action<IServiceCollection, string> configure, Action<IBusRegistrationConfigurator>? bus = null)
     {
         var services = new ServiceCollection().AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         configure(services, Folder.Path);
-        _services = services.AddMassTransitTestHarness(bus => bus.AddConsumer<TConsumer>()).BuildServiceProvider(true);
+        _services = services.AddMassTransitTestHarness(registration =>
+        {
+            registration.AddConsumer<TConsumer>();
+            bus?.Invoke(registration);
+        }).BuildServiceProvider(true);
         Harness = _services.GetTestHarness();
     }
 

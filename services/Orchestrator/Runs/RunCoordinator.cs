@@ -43,6 +43,8 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
             Committed();
             await WriteRunFileAsync(run, ComponentVersions.Host, cancellationToken);
         }
+        else
+            ResendPending(runId, RunState.Preprocessing);
         return runs.Find(runId);
     }
 
@@ -57,6 +59,8 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
         }, changed => changed.Trials.Select(trial => (object)Train(changed, trial)), cancellationToken);
         if (run is not null)
             await WriteRunFileAsync(run, e.Versions, cancellationToken);
+        else
+            ResendPending(e.RunId, RunState.Training, RunState.Evaluating);
     }
 
     public Task OnEpochCompletedAsync(EpochCompleted e, CancellationToken cancellationToken = default) =>
@@ -79,6 +83,8 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
         }, changed => [Evaluate(changed, changed.Trial(e.TrialId)!)], cancellationToken);
         if (run is not null)
             await WriteRunFileAsync(run, e.Versions, cancellationToken);
+        else
+            ResendPending(e.RunId, RunState.Training, RunState.Evaluating);
     }
 
     public Task OnModelEvaluatedAsync(ModelEvaluated e, CancellationToken cancellationToken = default) =>
@@ -127,6 +133,45 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
         await MoveAsync(runId, RunState.Interrupted, r => r with { State = ResumedState(r), Owner = Owner }, PendingCommands, cancellationToken,
             includeInterrupted: true);
         return runs.Find(runId);
+    }
+
+    /// <summary>
+    /// Trials whose trainer stopped renewing its lease (it died, or lost the broker) are sent again, in the same
+    /// transaction that revokes the lease; the next trainer resumes from the last checkpoint.
+    /// </summary>
+    public Task ResendExpiredTrialsAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var (runId, trialId, holder) in runs.ExpiredLeases(clock.GetUtcNow()))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var run = runs.Find(runId);
+            var resend = run?.Trial(trialId) is { State: RunState.Training } trial && run.State == RunState.Training
+                ? [OutboxMessage.Of(Train(run, trial), runId)]
+                : Array.Empty<OutboxMessage>();
+            if (runs.TryRevokeExpiredLease(runId, trialId, holder, clock.GetUtcNow(), resend) && resend.Length > 0)
+            {
+                logger.LogWarning("Run {RunId} trial {TrialId}: {Holder} stopped renewing its lease; the trial is sent again", runId, trialId, holder);
+                Committed();
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A redelivered event whose change is already saved: send again the commands the run waits on in its current state,
+    /// in case one was lost on the way. Safe because every stage is idempotent and a trial is trained by one lease
+    /// holder only (a duplicate trainer stands down).
+    /// </summary>
+    private void ResendPending(Guid runId, params RunState[] states)
+    {
+        if (runs.Find(runId) is not { } run || !states.Contains(run.State))
+            return;
+        var pending = PendingCommands(run).Select(command => OutboxMessage.Of(command, runId)).ToList();
+        if (pending.Count == 0)
+            return;
+        logger.LogInformation("Run {RunId}: an event came again; sending again the {Count} command(s) its {State} state waits on", runId, pending.Count, run.State);
+        runs.Enqueue(pending);
+        Committed();
     }
 
     private static RunState ResumedState(RunRecord run) => run.ManifestKey is null ? RunState.Preprocessing : LiveState(run);

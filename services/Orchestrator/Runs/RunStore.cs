@@ -12,7 +12,7 @@ namespace Pipeline.Orchestrator.Runs;
 public sealed class RunStore
 {
     /// <summary>Bumped when the tables change shape; an older run table is kept aside under another name, never dropped.</summary>
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
 
     private readonly string _connectionString;
 
@@ -92,6 +92,75 @@ public sealed class RunStore
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Gives the trial to <paramref name="holder"/> until <paramref name="expiresAt"/> when nobody holds it, its lease
+    /// expired, or the holder already has it; false when another holder's lease is still good.
+    /// </summary>
+    public bool TryAcquireLease(Guid runId, string trialId, string holder, DateTimeOffset now, DateTimeOffset expiresAt) => LeaseCommand("""
+        INSERT INTO trial_leases (run_id, trial_id, holder, expires_at) VALUES ($run_id, $trial_id, $holder, $expires_at)
+        ON CONFLICT (run_id, trial_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+        WHERE trial_leases.expires_at < $now OR trial_leases.holder = excluded.holder
+        """, runId, trialId, holder, now, expiresAt) == 1;
+
+    /// <summary>Extends the holder's lease; false when it no longer holds it (it expired and someone else took the trial).</summary>
+    public bool TryRenewLease(Guid runId, string trialId, string holder, DateTimeOffset now, DateTimeOffset expiresAt) => LeaseCommand("""
+        UPDATE trial_leases SET expires_at = $expires_at WHERE run_id = $run_id AND trial_id = $trial_id AND holder = $holder
+        """, runId, trialId, holder, now, expiresAt) == 1;
+
+    public void ReleaseLease(Guid runId, string trialId, string holder) => LeaseCommand("""
+        DELETE FROM trial_leases WHERE run_id = $run_id AND trial_id = $trial_id AND holder = $holder
+        """, runId, trialId, holder, DateTimeOffset.MinValue, DateTimeOffset.MinValue);
+
+    /// <summary>Leases whose holder stopped renewing them before <paramref name="now"/>.</summary>
+    public IReadOnlyList<(Guid RunId, string TrialId, string Holder)> ExpiredLeases(DateTimeOffset now)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT run_id, trial_id, holder FROM trial_leases WHERE expires_at < $now";
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        using var reader = command.ExecuteReader();
+        var leases = new List<(Guid, string, string)>();
+        while (reader.Read())
+            leases.Add((Guid.ParseExact(reader.GetString(0), "N"), reader.GetString(1), reader.GetString(2)));
+        return leases;
+    }
+
+    /// <summary>
+    /// Removes an expired lease and, in the same transaction, queues the messages that hand the trial to someone else;
+    /// false (nothing written) when the lease was renewed or taken meanwhile.
+    /// </summary>
+    public bool TryRevokeExpiredLease(Guid runId, string trialId, string holder, DateTimeOffset now, IEnumerable<OutboxMessage> messages)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM trial_leases WHERE run_id = $run_id AND trial_id = $trial_id AND holder = $holder AND expires_at < $now";
+        AddLeaseParameters(command, runId, trialId, holder, now, now);
+        if (command.ExecuteNonQuery() != 1)
+            return false;
+        Insert(connection, messages);
+        transaction.Commit();
+        return true;
+    }
+
+    private int LeaseCommand(string sql, Guid runId, string trialId, string holder, DateTimeOffset now, DateTimeOffset expiresAt)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        AddLeaseParameters(command, runId, trialId, holder, now, expiresAt);
+        return command.ExecuteNonQuery();
+    }
+
+    private static void AddLeaseParameters(SqliteCommand command, Guid runId, string trialId, string holder, DateTimeOffset now, DateTimeOffset expiresAt)
+    {
+        command.Parameters.AddWithValue("$run_id", runId.ToString("N"));
+        command.Parameters.AddWithValue("$trial_id", trialId);
+        command.Parameters.AddWithValue("$holder", holder);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$expires_at", expiresAt.ToUnixTimeMilliseconds());
+    }
+
     /// <summary>Appends an event to its run's journal, which watchers read with <see cref="Events"/>.</summary>
     public void AppendEvent(Guid runId, object message)
     {
@@ -160,7 +229,7 @@ public sealed class RunStore
         using var transaction = connection.BeginTransaction();
         // The first version set no user_version; its table is kept, renamed, for anyone who wants its history.
         Execute(connection, $"ALTER TABLE runs RENAME TO runs_v{Math.Max(current, 1)};", ignoreMissingTable: true);
-        Execute(connection, "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS run_events;");
+        Execute(connection, "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS run_events; DROP TABLE IF EXISTS trial_leases;");
         Execute(connection, $"""
             CREATE TABLE runs (
                 id TEXT PRIMARY KEY,
@@ -187,6 +256,12 @@ public sealed class RunStore
                 body TEXT NOT NULL,
                 created_at TEXT NOT NULL);
             CREATE INDEX run_events_by_run ON run_events (run_id, id);
+            CREATE TABLE trial_leases (
+                run_id TEXT NOT NULL,
+                trial_id TEXT NOT NULL,
+                holder TEXT NOT NULL,
+                expires_at INTEGER NOT NULL,
+                PRIMARY KEY (run_id, trial_id));
             PRAGMA user_version = {SchemaVersion};
             """);
         transaction.Commit();

@@ -93,8 +93,11 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
         var completed = Harness.Published.Select<RunCompleted>().Single().Context.Message;
         Assert.Equal((RunState.Completed, 0.93, reportKey, "t1"), (completed.State, completed.TestAccuracy, completed.ReportKey, completed.BestTrialId));
         Assert.Equal([new TrialOutcome("t1", RunState.Completed, 0.93, reportKey)], completed.Trials);
-        var train = Assert.Single(Harness.Sent.Select<TrainModel>(m => m.Context.Message.RunId == runId)).Context.Message;
-        Assert.Equal((Spec.Training, Spec.Seed, "prepared/abc/manifest.json"), (train.Training, train.Seed, train.ManifestKey));
+        // The duplicate DatasetPrepared moved nothing, and sent the trial's command again (a lost one is replaced; the lease
+        // makes a second copy harmless).
+        var trains = Harness.Sent.Select<TrainModel>(m => m.Context.Message.RunId == runId).Select(m => m.Context.Message).ToList();
+        Assert.Equal(2, trains.Count);
+        Assert.All(trains, train => Assert.Equal((Spec.Training, Spec.Seed, "prepared/abc/manifest.json"), (train.Training, train.Seed, train.ManifestKey)));
         var evaluate = Assert.Single(Harness.Sent.Select<EvaluateModel>()).Context.Message;
         Assert.Equal(("runs/x/model.safetensors", Spec.Evaluation), (evaluate.ModelKey, evaluate.Evaluation));
 
