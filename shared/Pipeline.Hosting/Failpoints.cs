@@ -16,6 +16,13 @@ public static class Failpoints
     private static readonly HashSet<string> Enabled =
         (Environment.GetEnvironmentVariable(Variable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
 
+    /// <summary>A stage's work throws at once, every time: <c>&lt;stage&gt;.throw</c> (e.g. <c>evaluate.throw</c>), a poison message.</summary>
+    public static void ThrowIf(string name)
+    {
+        if (Enabled.Contains(name))
+            throw new InvalidOperationException($"Failpoint {name} is on ({Variable}).");
+    }
+
     /// <summary>Kills this process at once (no cleanup, no flush) when <paramref name="name"/> is enabled.</summary>
     public static void Hit(string name)
     {

@@ -7,6 +7,9 @@ namespace Pipeline.Hosting;
 
 public static class PipelineBus
 {
+    /// <summary>In-process retries of a message whose consumer threw: enough to ride out a restart, short enough to fail a run in a minute.</summary>
+    public static readonly TimeSpan[] Retries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)];
+
     /// <summary>
     /// Builds the one MassTransit bus of this process with the consumers <paramref name="consumers"/> registers
     /// (each stage offers an <c>AddXxxConsumers</c> for it). <c>Pipeline:Bus:Transport</c> picks <c>InMemory</c>
@@ -20,10 +23,9 @@ public static class PipelineBus
             // Usage telemetry phones home; on a host without internet it printed a stack trace on every long run.
             bus.DisableUsageTelemetry();
             bus.SetKebabCaseEndpointNameFormatter();
-            // A fault that escapes a consumer (stages turn their own failures into StageFailed) is a transient one, such
-            // as no answer from the orchestrator: try again with backoff before the message goes to the error queue.
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
-                endpoint.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(3))));
+            // A fault that escapes a consumer (a stage turns only the user's problems into StageFailed) may be transient:
+            // try again with backoff before the message goes to the error queue and the orchestrator fails the run.
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(retry => retry.Intervals(Retries)));
             consumers(bus);
             // Every process must hear cancellations, so this endpoint is per instance, not shared.
             bus.AddConsumer<RunCancelledConsumer>().Endpoint(e =>

@@ -8,8 +8,11 @@ public static class StageExecution
 {
     /// <summary>
     /// Runs one stage's work for a run (or one trial of it). A cancelled run ends quietly (as does work cancelled when
-    /// <paramref name="stoppedQuietly"/> says so, e.g. a trial whose lease was lost); any other failure becomes a
-    /// <see cref="StageFailed"/> event with a reason meant for the user (the stack trace goes to the log).
+    /// <paramref name="stoppedQuietly"/> says so, e.g. a trial whose lease was lost). A <see cref="PipelineException"/>
+    /// (bad input, a problem the user can fix: retrying cannot help) becomes a <see cref="StageFailed"/> event with its
+    /// message for the user. Anything else may be transient (a store or broker away): it is rethrown, so the bus retries
+    /// the message with backoff; a message that still fails ends in its queue's error queue, and the orchestrator fails
+    /// the run from the fault the bus publishes.
     /// </summary>
     public static async Task RunStageAsync(this ConsumeContext context, string stage, Guid runId, string? trialId, RunCancellations cancellations,
         ILogger logger, Func<CancellationToken, Task> work, Func<bool>? stoppedQuietly = null)
@@ -25,6 +28,7 @@ public static class StageExecution
         logger.LogInformation("{Stage} started for run {RunId}{Trial}", stage, runId, trialId is null ? "" : $" trial {trialId}");
         try
         {
+            Failpoints.ThrowIf($"{stage}.throw");
             await work(cancellation.Token);
             logger.LogInformation("{Stage} done for run {RunId}{Trial} in {Seconds:F1} s", stage, runId, trialId is null ? "" : $" trial {trialId}", clock.Elapsed.TotalSeconds);
         }
@@ -32,15 +36,17 @@ public static class StageExecution
         {
             logger.LogInformation("{Stage} stopped: run {RunId} was cancelled", stage, runId);
         }
+        catch (PipelineException e)
+        {
+            logger.LogWarning("{Stage} failed for run {RunId}: {Reason}", stage, runId, e.Message);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            await context.Publish(new StageFailed(runId, stage, e.Message, trialId));
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var reason = e is PipelineException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            if (e is PipelineException)
-                logger.LogWarning("{Stage} failed for run {RunId}: {Reason}", stage, runId, reason);
-            else
-                logger.LogError(e, "{Stage} failed for run {RunId}", stage, runId);
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, reason);
-            await context.Publish(new StageFailed(runId, stage, reason, trialId));
+            logger.LogError(e, "{Stage} failed for run {RunId} (attempt {Attempt}); the bus will retry", stage, runId, context.GetRetryAttempt() + 1);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            throw;
         }
     }
 }

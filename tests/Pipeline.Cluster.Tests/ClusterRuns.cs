@@ -8,11 +8,11 @@ namespace Pipeline.Cluster.Tests;
 public static class ClusterRuns
 {
     /// <summary>One mlnet-resnet18 trial of one epoch on the fixture's dataset: a minute or less on the deployment's cores.</summary>
-    public static object Spec(string dataset, int seed = 42) => new
+    public static object Spec(string dataset, int seed = 42, int epochs = 1) => new
     {
         dataset,
         seed,
-        training = new { backbone = "mlnet-resnet18", epochs = 1, batchSize = 8 },
+        training = new { backbone = "mlnet-resnet18", epochs, batchSize = 8 },
     };
 
     /// <summary>Uploads the fixture's dataset under <paramref name="name"/> (the server skips it when it has the same files).</summary>

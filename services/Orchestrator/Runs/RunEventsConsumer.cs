@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Hosting;
 using Pipeline.Contracts;
 
 namespace Pipeline.Orchestrator.Runs;
@@ -17,7 +18,10 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
     IConsumer<ModelEvaluated>,
     IConsumer<StageFailed>,
     IConsumer<PreprocessingProgressed>,
-    IConsumer<RunCompleted>
+    IConsumer<RunCompleted>,
+    IConsumer<Fault<PreprocessDataset>>,
+    IConsumer<Fault<TrainModel>>,
+    IConsumer<Fault<EvaluateModel>>
 {
     public Task Consume(ConsumeContext<SubmitRun> context) =>
         coordinator.SubmitAsync(context.Message.RunId, context.Message.Spec, context.CancellationToken);
@@ -42,6 +46,24 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
 
     public Task Consume(ConsumeContext<StageFailed> context) =>
         ApplyAsync(context.Message.RunId, context.Message, coordinator.OnStageFailedAsync(context.Message, context.CancellationToken));
+
+    // A command that kept failing went to its stage's error queue: the run (or the trial) fails with what it threw.
+    public Task Consume(ConsumeContext<Fault<PreprocessDataset>> context) =>
+        FaultedAsync(context.Message, "preprocess", context.Message.Message.RunId, null);
+
+    public Task Consume(ConsumeContext<Fault<TrainModel>> context) =>
+        FaultedAsync(context.Message, "train", context.Message.Message.RunId, context.Message.Message.TrialId);
+
+    public Task Consume(ConsumeContext<Fault<EvaluateModel>> context) =>
+        FaultedAsync(context.Message, "evaluate", context.Message.Message.RunId, context.Message.Message.TrialId);
+
+    private Task FaultedAsync(Fault fault, string stage, Guid runId, string? trialId)
+    {
+        var cause = fault.Exceptions.FirstOrDefault() is { } exception ? $"{exception.ExceptionType.Split('.')[^1]}: {exception.Message}" : "unknown error";
+        var reason = $"gave up after {PipelineBus.Retries.Length + 1} attempts (the message is in its error queue): {cause}";
+        var failed = new StageFailed(runId, stage, reason, trialId);
+        return ApplyAsync(runId, failed, coordinator.OnStageFailedAsync(failed));
+    }
 
     public Task Consume(ConsumeContext<PreprocessingProgressed> context)
     {

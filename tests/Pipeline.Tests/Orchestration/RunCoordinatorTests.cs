@@ -19,7 +19,7 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
     .AddSingleton<RunSummaryWriter>()
     .AddSingleton<OutboxDispatcher>()
     .AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>())
-    .AddSingleton<RunCoordinator>())
+    .AddSingleton<RunCoordinator>(), bus => bus.AddConsumer<AlwaysThrowingEvaluator>().Endpoint(endpoint => endpoint.Name = StageQueues.Evaluator))
 {
     private static readonly RunSpec Spec = new()
     {
@@ -146,6 +146,24 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
     }
 
     [Fact]
+    public async Task A_command_that_keeps_failing_fails_its_trial_and_the_run_with_what_it_threw()
+    {
+        var runId = Guid.NewGuid();
+        await Harness.Bus.Publish(new SubmitRun(runId, Spec));
+        await WaitForState(runId, RunState.Preprocessing);
+        await Harness.Bus.Publish(new DatasetPrepared(runId, "m", "f", 2, 1, 1, 1, 0, false, NoVersions));
+        await WaitForState(runId, RunState.Training);
+
+        // The evaluator here throws every time: the bus publishes the fault, the orchestrator reads it.
+        await Harness.Bus.Publish(new ModelTrained(runId, "t1", "model", "history", 1, 0.5, NoVersions));
+        await WaitForState(runId, RunState.Failed);
+
+        var run = Runs.Find(runId)!;
+        Assert.StartsWith("evaluate: gave up after 4 attempts (the message is in its error queue): InvalidOperationException: disk on fire", run.Error);
+        Assert.Equal(RunState.Failed, run.Trials[0].State);
+    }
+
+    [Fact]
     public async Task Cancel_broadcasts_to_workers_and_ends_the_run()
     {
         var runId = Guid.NewGuid();
@@ -210,5 +228,11 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
             Assert.True(DateTime.UtcNow < deadline, $"Run never reached {state}; it is {Runs.Find(runId)?.State}.");
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>An evaluator whose every attempt throws something that is not the user's problem.</summary>
+    private sealed class AlwaysThrowingEvaluator : IConsumer<EvaluateModel>
+    {
+        public Task Consume(ConsumeContext<EvaluateModel> context) => throw new InvalidOperationException("disk on fire");
     }
 }
