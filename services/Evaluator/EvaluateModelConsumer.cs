@@ -10,7 +10,7 @@ public sealed class EvaluateModelConsumer(TrialEvaluator evaluator, RunCancellat
     : IConsumer<EvaluateModel>
 {
     public Task Consume(ConsumeContext<EvaluateModel> context) =>
-        context.RunStageAsync("evaluate", context.Message.RunId, context.Message.TrialId, cancellations, logger, async cancellationToken =>
+        context.RunStageAsync(Stages.Evaluate, context.Message.RunId, context.Message.TrialId, cancellations, logger, async cancellationToken =>
         {
             var (runId, trialId, evaluation, _, manifestKey, modelKey, historyKey) = context.Message;
             var result = await evaluator.EvaluateAsync(new EvaluationRequest(runId, trialId, evaluation, manifestKey, modelKey, historyKey), cancellationToken);

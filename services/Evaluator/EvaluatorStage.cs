@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Hosting;
 using Pipeline.Contracts;
 using Pipeline.Evaluator.Evaluation;
 
@@ -10,6 +11,7 @@ public static class EvaluatorStage
     {
         builder.Services.AddSingleton<ReportWriter>();
         builder.Services.AddSingleton<TrialEvaluator>();
+        builder.AddStageHeartbeat(Stages.Evaluate);
         return builder;
     }
 

@@ -19,4 +19,12 @@ public sealed class OrchestratorOptions
     /// dies loses the trial after at most this long, and the trial is sent again.
     /// </summary>
     public TimeSpan TrialLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a run may wait on a stage while no worker of that stage says it is alive. Then its commands are sent
+    /// again, <see cref="StageResends"/> times at most, and then the run fails saying which stage never answered.
+    /// </summary>
+    public TimeSpan StageDeadline { get; set; } = TimeSpan.FromMinutes(10);
+
+    public int StageResends { get; set; } = 2;
 }

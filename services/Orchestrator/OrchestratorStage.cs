@@ -19,6 +19,7 @@ public static class OrchestratorStage
         builder.Services.AddSingleton<RunCoordinator>();
         builder.Services.AddSingleton<TrialLeases>();
         builder.Services.AddHostedService<LeaseSweeper>();
+        builder.Services.AddHostedService<DeadlineSweeper>();
         builder.Services.AddHostedService<OrphanedRunsSweep>();
         return builder;
     }

@@ -14,7 +14,7 @@ public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, IDataset
     private static readonly IReadOnlyDictionary<string, string> Versions = ComponentVersions.Of(typeof(SixLabors.ImageSharp.Image), typeof(DatasetPreparer));
 
     public Task Consume(ConsumeContext<PreprocessDataset> context) =>
-        context.RunStageAsync("preprocess", context.Message.RunId, trialId: null, cancellations, logger, async cancellationToken =>
+        context.RunStageAsync(Stages.Preprocess, context.Message.RunId, trialId: null, cancellations, logger, async cancellationToken =>
         {
             var (runId, dataset, preprocessing, seed) = context.Message;
             var progress = new ProgressPublisher(context, runId, cancellationToken);

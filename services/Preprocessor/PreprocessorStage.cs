@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Hosting;
 using Pipeline.Contracts;
 using Microsoft.Extensions.Options;
 using Pipeline.Preprocessor.Preprocessing;
@@ -13,6 +14,7 @@ public static class PreprocessorStage
         builder.Services.AddOptions<PreprocessorOptions>().Bind(builder.Configuration.GetSection(PreprocessorOptions.Section));
         builder.Services.AddSingleton(provider => provider.GetRequiredService<IOptions<PreprocessorOptions>>().Value);
         builder.Services.AddSingleton<DatasetPreparer>();
+        builder.AddStageHeartbeat(Stages.Preprocess);
         return builder;
     }
 

@@ -33,7 +33,7 @@ public sealed class TrainModelConsumer(ClassifierTrainer trainer, IObjectStore s
         }
         await using (lease)
         {
-            await context.RunStageAsync("train", runId, trialId, cancellations, logger, async stageToken =>
+            await context.RunStageAsync(Stages.Train, runId, trialId, cancellations, logger, async stageToken =>
             {
                 using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stageToken, lease.Lost);
                 var manifest = await store.GetJsonAsync<DatasetManifest>(manifestKey, cancellation.Token);

@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Hosting;
 using Pipeline.Contracts;
 using Pipeline.ModelZoo.Backbones;
 using Pipeline.Storage;
@@ -16,6 +17,7 @@ public static class TrainerStage
             logger: provider.GetRequiredService<ILogger<BackboneRegistry>>()));
         builder.Services.AddSingleton(provider => new ClassifierTrainer(provider.GetRequiredService<IObjectStore>(), provider.GetRequiredService<BackboneRegistry>(),
             provider.GetRequiredService<ILogger<ClassifierTrainer>>(), options.Threads));
+        builder.AddStageHeartbeat(Stages.Train);
         return builder;
     }
 

@@ -3,13 +3,35 @@ using System.Collections.Concurrent;
 namespace Pipeline.Hosting;
 
 /// <summary>
-/// Per-run cancellation inside one process. <see cref="RunCancelledConsumer"/> trips it when the orchestrator
-/// broadcasts <see cref="Contracts.RunCancelled"/>, and forgets the run when it ends; long stages pass
-/// <see cref="TokenFor"/> down to their loops.
+/// Per-run state inside one process: cancellation, and which runs it is working on. <see cref="RunCancelledConsumer"/>
+/// trips a run's token when the orchestrator broadcasts <see cref="Contracts.RunCancelled"/>, and forgets the run when
+/// it ends; long stages pass <see cref="TokenFor"/> down to their loops.
 /// </summary>
 public sealed class RunCancellations
 {
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _runs = new();
+    private readonly ConcurrentDictionary<Guid, int> _working = new();
+
+    /// <summary>The runs a stage of this process is working on now (what its heartbeats report).</summary>
+    public IReadOnlyList<Guid> ActiveRuns => [.. _working.Keys];
+
+    /// <summary>Marks a run as worked on until the returned handle is disposed.</summary>
+    public IDisposable Begin(Guid runId)
+    {
+        _working.AddOrUpdate(runId, 1, (_, count) => count + 1);
+        return new Done(() => _working.AddOrUpdate(runId, 0, (_, count) => count - 1) is 0 && _working.TryRemove(new KeyValuePair<Guid, int>(runId, 0)));
+    }
+
+    private sealed class Done(Func<bool> release) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                release();
+        }
+    }
 
     /// <summary>Runs this process holds an entry for (each costs a token source until the run ends).</summary>
     public int Count => _runs.Count;

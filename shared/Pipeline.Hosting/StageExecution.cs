@@ -24,6 +24,7 @@ public static class StageExecution
         activity?.SetTag("pipeline.run_id", runId);
         activity?.SetTag("pipeline.trial_id", trialId);
         activity?.SetTag("pipeline.stage", stage);
+        using var working = cancellations.Begin(runId);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         logger.LogInformation("{Stage} started for run {RunId}{Trial}", stage, runId, trialId is null ? "" : $" trial {trialId}");
         try

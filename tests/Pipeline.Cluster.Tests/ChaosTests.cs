@@ -89,6 +89,29 @@ public sealed class ChaosTests(ClusterFixture cluster)
         Assert.DoesNotContain(logs, log => EpochsOf(runId, log).Contains(2));
     }
 
+    [Fact]
+    public async Task A_stage_that_never_answers_fails_its_run_at_the_deadline_and_the_cli_exits_1()
+    {
+        await cluster.StopAsync("preprocessor");
+        await cluster.StopAsync("orchestrator");
+        await cluster.StartAsync("orchestrator", 1, "Pipeline__Orchestrator__StageDeadline=00:00:08", "Pipeline__Orchestrator__StageResends=1");
+        try
+        {
+            var result = await PipelineCli.RunAsync(RunTimeout, "run", cluster.DataDir, "--server", cluster.ApiUrl, "--backbone", "mlnet-resnet18",
+                "--epochs", "1", "--store", Path.Combine(cluster.Dir, "client-deadline"), "--json");
+
+            Assert.True(result.ExitCode == 1, result.ToString());
+            Assert.Equal("Failed", result.Json().GetProperty("state").GetString());
+            Assert.Contains("no preprocess worker answered", result.Json().GetProperty("error").GetString());
+        }
+        finally
+        {
+            await cluster.StopAsync("orchestrator");
+            await cluster.StartAsync("orchestrator");
+            await cluster.StartAsync("preprocessor");
+        }
+    }
+
     /// <summary>Waits until a trainer's log shows <paramref name="epoch"/> of the run done; returns that trainer and its log.</summary>
     private async Task<(int Trainer, string Log)> WaitForEpochAsync(string runId, int epoch)
     {

@@ -174,6 +174,55 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
         Committed();
     }
 
+    /// <summary>A worker spoke: runs waiting on its stage are queued, not stranded.</summary>
+    public void OnHeartbeat(StageHeartbeat heartbeat) => runs.WorkerSeen(heartbeat.Stage, heartbeat.Instance, clock.GetUtcNow());
+
+    /// <summary>
+    /// No run waits on a stage for ever. A run that has not moved for <see cref="OrchestratorOptions.StageDeadline"/>
+    /// while no worker of its stage said it was alive gets its commands sent again (a worker may come); after
+    /// <see cref="OrchestratorOptions.StageResends"/> such tries it fails, saying which stage never answered.
+    /// </summary>
+    public async Task EnforceDeadlinesAsync(CancellationToken cancellationToken = default)
+    {
+        var (deadline, resends) = (options.Value.StageDeadline, options.Value.StageResends);
+        foreach (var run in runs.ListLive())
+        {
+            var now = clock.GetUtcNow();
+            if (StageOf(run.State) is not { } stage || now - run.UpdatedAt < deadline || runs.WorkerSeenSince(stage, now - deadline))
+                continue;
+            if (run.Resends < resends)
+            {
+                logger.LogWarning("Run {RunId}: no {Stage} worker answered for {Deadline}; sending its commands again ({Try} of {Resends})",
+                    run.Id, stage, deadline, run.Resends + 1, resends);
+                await MoveAsync(run.Id, run.State, r => r with { Resends = r.Resends + 1 }, PendingCommands, cancellationToken);
+                continue;
+            }
+            var error = $"{stage}: no {stage} worker answered for {deadline.TotalMinutes:0.#} minutes after {resends + 1} sends of its command; " +
+                        $"start one (e.g. `pipeline cluster start {ServiceOf(stage)}`) and submit the run again";
+            await MoveAsync(run.Id, run.State, r => r with
+            {
+                State = RunState.Failed,
+                Error = error,
+                Trials = r.Trials.Select(t => t.State.IsFinal() ? t : t with { State = RunState.Failed, Error = error }).ToList(),
+            }, then: null, cancellationToken);
+        }
+    }
+
+    private static string? StageOf(RunState state) => state switch
+    {
+        RunState.Preprocessing => Stages.Preprocess,
+        RunState.Training => Stages.Train,
+        RunState.Evaluating => Stages.Evaluate,
+        _ => null,
+    };
+
+    private static string ServiceOf(string stage) => stage switch
+    {
+        Stages.Preprocess => "preprocessor",
+        Stages.Train => "trainer",
+        _ => "evaluator",
+    };
+
     private static RunState ResumedState(RunRecord run) => run.ManifestKey is null ? RunState.Preprocessing : LiveState(run);
 
     /// <summary>Training while any trial trains, else Evaluating.</summary>
@@ -236,7 +285,7 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
             }
             if (change(run) is not { } changed)
                 return null;
-            changed = changed with { UpdatedAt = clock.GetUtcNow() };
+            changed = changed with { UpdatedAt = clock.GetUtcNow(), Resends = changed.State == run.State ? changed.Resends : 0 };
             var messages = then?.Invoke(changed).ToList() ?? [];
             if (changed.State.IsFinal())
             {

@@ -18,6 +18,7 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
     IConsumer<ModelEvaluated>,
     IConsumer<StageFailed>,
     IConsumer<PreprocessingProgressed>,
+    IConsumer<StageHeartbeat>,
     IConsumer<RunCompleted>,
     IConsumer<Fault<PreprocessDataset>>,
     IConsumer<Fault<TrainModel>>,
@@ -49,13 +50,13 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
 
     // A command that kept failing went to its stage's error queue: the run (or the trial) fails with what it threw.
     public Task Consume(ConsumeContext<Fault<PreprocessDataset>> context) =>
-        FaultedAsync(context.Message, "preprocess", context.Message.Message.RunId, null);
+        FaultedAsync(context.Message, Stages.Preprocess, context.Message.Message.RunId, null);
 
     public Task Consume(ConsumeContext<Fault<TrainModel>> context) =>
-        FaultedAsync(context.Message, "train", context.Message.Message.RunId, context.Message.Message.TrialId);
+        FaultedAsync(context.Message, Stages.Train, context.Message.Message.RunId, context.Message.Message.TrialId);
 
     public Task Consume(ConsumeContext<Fault<EvaluateModel>> context) =>
-        FaultedAsync(context.Message, "evaluate", context.Message.Message.RunId, context.Message.Message.TrialId);
+        FaultedAsync(context.Message, Stages.Evaluate, context.Message.Message.RunId, context.Message.Message.TrialId);
 
     private Task FaultedAsync(Fault fault, string stage, Guid runId, string? trialId)
     {
@@ -63,6 +64,12 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
         var reason = $"gave up after {PipelineBus.Retries.Length + 1} attempts (the message is in its error queue): {cause}";
         var failed = new StageFailed(runId, stage, reason, trialId);
         return ApplyAsync(runId, failed, coordinator.OnStageFailedAsync(failed));
+    }
+
+    public Task Consume(ConsumeContext<StageHeartbeat> context)
+    {
+        coordinator.OnHeartbeat(context.Message);
+        return Task.CompletedTask;
     }
 
     public Task Consume(ConsumeContext<PreprocessingProgressed> context)

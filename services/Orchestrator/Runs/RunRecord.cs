@@ -20,6 +20,9 @@ public sealed record RunRecord
     /// <summary>The process doing the run's work when that is this orchestrator's own process (see <see cref="ProcessIdentity"/>).</summary>
     public string? Owner { get; init; }
 
+    /// <summary>How many times the commands of the run's current stage were sent again because no worker of the stage answered.</summary>
+    public int Resends { get; init; }
+
     public TrialRecord? Trial(string trialId) => Trials.FirstOrDefault(t => t.TrialId == trialId);
 
     public RunRecord WithTrial(string trialId, Func<TrialRecord, TrialRecord> change) =>

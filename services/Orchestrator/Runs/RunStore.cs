@@ -12,7 +12,7 @@ namespace Pipeline.Orchestrator.Runs;
 public sealed class RunStore
 {
     /// <summary>Bumped when the tables change shape; an older run table is kept aside under another name, never dropped.</summary>
-    private const int SchemaVersion = 5;
+    private const int SchemaVersion = 6;
 
     private readonly string _connectionString;
 
@@ -32,8 +32,8 @@ public sealed class RunStore
     /// with that id already exists (a redelivered submit).
     /// </summary>
     public bool TryInsert(RunRecord run, IEnumerable<OutboxMessage>? messages = null) => InTransaction(run, messages, """
-        INSERT OR IGNORE INTO runs (id, state, spec, created_at, updated_at, version, manifest_key, fingerprint, trials, summary_key, error, owner)
-        VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $trials, $summary_key, $error, $owner)
+        INSERT OR IGNORE INTO runs (id, state, spec, created_at, updated_at, version, manifest_key, fingerprint, trials, summary_key, error, owner, resends)
+        VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $trials, $summary_key, $error, $owner, $resends)
         """);
 
     public RunRecord? Find(Guid id) =>
@@ -54,7 +54,7 @@ public sealed class RunStore
     public bool TryUpdate(RunRecord run, IEnumerable<OutboxMessage>? messages = null) => InTransaction(run, messages, """
         UPDATE runs SET state = $state, spec = $spec, updated_at = $updated_at, version = version + 1,
             manifest_key = $manifest_key, fingerprint = $fingerprint, trials = $trials, summary_key = $summary_key,
-            error = $error, owner = $owner
+            error = $error, owner = $owner, resends = $resends
         WHERE id = $id AND version = $version
         """);
 
@@ -161,6 +161,32 @@ public sealed class RunStore
         command.Parameters.AddWithValue("$expires_at", expiresAt.ToUnixTimeMilliseconds());
     }
 
+    /// <summary>A worker of a stage spoke (see <see cref="Contracts.StageHeartbeat"/>).</summary>
+    public void WorkerSeen(string stage, string instance, DateTimeOffset at)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO workers (stage, instance, last_seen) VALUES ($stage, $instance, $at)
+            ON CONFLICT (stage, instance) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)
+            """;
+        command.Parameters.AddWithValue("$stage", stage);
+        command.Parameters.AddWithValue("$instance", instance);
+        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Whether any worker of <paramref name="stage"/> spoke at or after <paramref name="since"/>.</summary>
+    public bool WorkerSeenSince(string stage, DateTimeOffset since)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM workers WHERE stage = $stage AND last_seen >= $since)";
+        command.Parameters.AddWithValue("$stage", stage);
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 1;
+    }
+
     /// <summary>Appends an event to its run's journal, which watchers read with <see cref="Events"/>.</summary>
     public void AppendEvent(Guid runId, object message)
     {
@@ -229,7 +255,7 @@ public sealed class RunStore
         using var transaction = connection.BeginTransaction();
         // The first version set no user_version; its table is kept, renamed, for anyone who wants its history.
         Execute(connection, $"ALTER TABLE runs RENAME TO runs_v{Math.Max(current, 1)};", ignoreMissingTable: true);
-        Execute(connection, "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS run_events; DROP TABLE IF EXISTS trial_leases;");
+        Execute(connection, "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS run_events; DROP TABLE IF EXISTS trial_leases; DROP TABLE IF EXISTS workers;");
         Execute(connection, $"""
             CREATE TABLE runs (
                 id TEXT PRIMARY KEY,
@@ -240,7 +266,8 @@ public sealed class RunStore
                 version INTEGER NOT NULL,
                 manifest_key TEXT, fingerprint TEXT,
                 trials TEXT NOT NULL,
-                summary_key TEXT, error TEXT, owner TEXT);
+                summary_key TEXT, error TEXT, owner TEXT,
+                resends INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX runs_by_state ON runs (state);
             CREATE TABLE outbox (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -256,6 +283,11 @@ public sealed class RunStore
                 body TEXT NOT NULL,
                 created_at TEXT NOT NULL);
             CREATE INDEX run_events_by_run ON run_events (run_id, id);
+            CREATE TABLE workers (
+                stage TEXT NOT NULL,
+                instance TEXT NOT NULL,
+                last_seen INTEGER NOT NULL,
+                PRIMARY KEY (stage, instance));
             CREATE TABLE trial_leases (
                 run_id TEXT NOT NULL,
                 trial_id TEXT NOT NULL,
@@ -319,6 +351,7 @@ public sealed class RunStore
         p.AddWithValue("$summary_key", (object?)run.SummaryKey ?? DBNull.Value);
         p.AddWithValue("$error", (object?)run.Error ?? DBNull.Value);
         p.AddWithValue("$owner", (object?)run.Owner ?? DBNull.Value);
+        p.AddWithValue("$resends", run.Resends);
         return command;
     }
 
@@ -336,6 +369,7 @@ public sealed class RunStore
         SummaryKey = Text(r, "summary_key"),
         Error = Text(r, "error"),
         Owner = Text(r, "owner"),
+        Resends = r.GetInt32(r.GetOrdinal("resends")),
     };
 
     private static string? Text(SqliteDataReader r, string column) =>

@@ -19,7 +19,7 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
     .AddSingleton<RunSummaryWriter>()
     .AddSingleton<OutboxDispatcher>()
     .AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>())
-    .AddSingleton<RunCoordinator>(), bus => bus.AddConsumer<AlwaysThrowingEvaluator>().Endpoint(endpoint => endpoint.Name = StageQueues.Evaluator))
+    .AddSingleton<RunCoordinator>(), bus => bus.AddConsumer<PoisonedEvaluator>().Endpoint(endpoint => endpoint.Name = StageQueues.Evaluator))
 {
     private static readonly RunSpec Spec = new()
     {
@@ -149,12 +149,13 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
     public async Task A_command_that_keeps_failing_fails_its_trial_and_the_run_with_what_it_threw()
     {
         var runId = Guid.NewGuid();
+        PoisonedEvaluator.Runs.Add(runId);
         await Harness.Bus.Publish(new SubmitRun(runId, Spec));
         await WaitForState(runId, RunState.Preprocessing);
         await Harness.Bus.Publish(new DatasetPrepared(runId, "m", "f", 2, 1, 1, 1, 0, false, NoVersions));
         await WaitForState(runId, RunState.Training);
 
-        // The evaluator here throws every time: the bus publishes the fault, the orchestrator reads it.
+        // The evaluator throws every time for this run: the bus publishes the fault, the orchestrator reads it.
         await Harness.Bus.Publish(new ModelTrained(runId, "t1", "model", "history", 1, 0.5, NoVersions));
         await WaitForState(runId, RunState.Failed);
 
@@ -230,9 +231,12 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
         }
     }
 
-    /// <summary>An evaluator whose every attempt throws something that is not the user's problem.</summary>
-    private sealed class AlwaysThrowingEvaluator : IConsumer<EvaluateModel>
+    /// <summary>An evaluator whose every attempt for the runs listed throws something that is not the user's problem.</summary>
+    private sealed class PoisonedEvaluator : IConsumer<EvaluateModel>
     {
-        public Task Consume(ConsumeContext<EvaluateModel> context) => throw new InvalidOperationException("disk on fire");
+        public static readonly HashSet<Guid> Runs = [];
+
+        public Task Consume(ConsumeContext<EvaluateModel> context) =>
+            Runs.Contains(context.Message.RunId) ? throw new InvalidOperationException("disk on fire") : Task.CompletedTask;
     }
 }

@@ -1,0 +1,67 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
+using Pipeline.Orchestrator;
+using Pipeline.Orchestrator.Runs;
+using Pipeline.Storage;
+
+namespace Pipeline.Tests.Orchestration;
+
+public sealed class StageDeadlineTests() : ConsumerHarness<RunEventsConsumer>((services, folder) => services
+    .AddSingleton(new RunStore($"Data Source={Path.Combine(folder, "runs.db")}"))
+    .AddSingleton<IObjectStore>(new FileSystemObjectStore(Path.Combine(folder, "objects")))
+    .AddSingleton<TimeProvider>(new ManualClock())
+    .AddSingleton(Options.Create(new OrchestratorOptions { StageDeadline = Deadline, StageResends = 1 }))
+    .AddSingleton<RunSummaryWriter>()
+    .AddSingleton<OutboxDispatcher>()
+    .AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>())
+    .AddSingleton<RunCoordinator>())
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(10);
+    private static readonly RunSpec Spec = new() { Dataset = "d", Training = new TrainingSpec { Backbone = BackboneNames.MlNetResNet18 } };
+
+    private ManualClock Clock => (ManualClock)Service<TimeProvider>();
+    private RunCoordinator Coordinator => Service<RunCoordinator>();
+
+    [Fact]
+    public async Task A_run_no_worker_serves_gets_its_command_again_then_fails_naming_the_stage()
+    {
+        var runId = Guid.NewGuid();
+        await Coordinator.SubmitAsync(runId, Spec);
+
+        Clock.Advance(Deadline - TimeSpan.FromSeconds(1));
+        await Coordinator.EnforceDeadlinesAsync();
+        Assert.Equal(0, Service<RunStore>().Find(runId)!.Resends);
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        await Coordinator.EnforceDeadlinesAsync();
+        Assert.Equal((RunState.Preprocessing, 1), (Service<RunStore>().Find(runId)!.State, Service<RunStore>().Find(runId)!.Resends));
+        Clock.Advance(Deadline + TimeSpan.FromSeconds(1));
+        await Coordinator.EnforceDeadlinesAsync();
+
+        var run = Service<RunStore>().Find(runId)!;
+        Assert.Equal(RunState.Failed, run.State);
+        Assert.StartsWith("preprocess: no preprocess worker answered for 10 minutes after 2 sends of its command", run.Error);
+        Assert.Contains("pipeline cluster start preprocessor", run.Error);
+        await Harness.InactivityTask;
+        Assert.Equal(2, Harness.Sent.Select<PreprocessDataset>(m => m.Context.Message.RunId == runId).Count());
+        Assert.True(await Harness.Published.Any<RunCompleted>(m => m.Context.Message.RunId == runId && m.Context.Message.State == RunState.Failed));
+    }
+
+    [Fact]
+    public async Task A_run_queued_behind_a_living_worker_waits_as_long_as_it_takes()
+    {
+        var runId = Guid.NewGuid();
+        await Coordinator.SubmitAsync(runId, Spec);
+
+        for (var beat = 0; beat < 10; beat++)
+        {
+            Clock.Advance(Deadline / 2);
+            Coordinator.OnHeartbeat(new StageHeartbeat(Stages.Preprocess, "busy-elsewhere", []));
+            await Coordinator.EnforceDeadlinesAsync();
+        }
+
+        Assert.Equal((RunState.Preprocessing, 0), (Service<RunStore>().Find(runId)!.State, Service<RunStore>().Find(runId)!.Resends));
+    }
+}
