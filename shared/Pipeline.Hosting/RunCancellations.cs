@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Pipeline.Storage;
 
 namespace Pipeline.Hosting;
 
@@ -7,8 +8,12 @@ namespace Pipeline.Hosting;
 /// trips a run's token when the orchestrator broadcasts <see cref="Contracts.RunCancelled"/>, and forgets the run when
 /// it ends; long stages pass <see cref="TokenFor"/> down to their loops.
 /// </summary>
-public sealed class RunCancellations
+/// <param name="store">Where the orchestrator leaves a durable cancel marker (the broadcast reaches only live processes).</param>
+public sealed class RunCancellations(IObjectStore? store = null)
 {
+    /// <summary>How often running work looks for a cancel marker it may have missed the broadcast of.</summary>
+    public static readonly TimeSpan MarkerPoll = TimeSpan.FromSeconds(15);
+
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _runs = new();
     private readonly ConcurrentDictionary<Guid, int> _working = new();
 
@@ -39,6 +44,17 @@ public sealed class RunCancellations
     public CancellationToken TokenFor(Guid runId) => _runs.GetOrAdd(runId, _ => new CancellationTokenSource()).Token;
 
     public void Cancel(Guid runId) => _runs.GetOrAdd(runId, _ => new CancellationTokenSource()).Cancel();
+
+    /// <summary>Whether the run was cancelled, by broadcast or by the durable marker; a marker found trips the run's token.</summary>
+    public async Task<bool> IsCancelledAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        if (_runs.TryGetValue(runId, out var source) && source.IsCancellationRequested)
+            return true;
+        if (store is null || !await store.ExistsAsync(ObjectKeys.CancelMarker(runId), cancellationToken))
+            return false;
+        Cancel(runId);
+        return true;
+    }
 
     /// <summary>The run ended: drop its entry. Work that still holds its token keeps seeing it cancelled or not, as it was.</summary>
     public void Forget(Guid runId) => _runs.TryRemove(runId, out _);

@@ -24,7 +24,14 @@ public static class StageExecution
         activity?.SetTag("pipeline.run_id", runId);
         activity?.SetTag("pipeline.trial_id", trialId);
         activity?.SetTag("pipeline.stage", stage);
+        if (await cancellations.IsCancelledAsync(runId, context.CancellationToken))
+        {
+            logger.LogInformation("{Stage} not started: run {RunId} was cancelled", stage, runId);
+            return;
+        }
         using var working = cancellations.Begin(runId);
+        using var watch = new CancellationTokenSource();
+        var markerWatch = WatchForCancelAsync(cancellations, runId, watch.Token);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         logger.LogInformation("{Stage} started for run {RunId}{Trial}", stage, runId, trialId is null ? "" : $" trial {trialId}");
         try
@@ -48,6 +55,31 @@ public static class StageExecution
             logger.LogError(e, "{Stage} failed for run {RunId} (attempt {Attempt}); the bus will retry", stage, runId, context.GetRetryAttempt() + 1);
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             throw;
+        }
+        finally
+        {
+            await watch.CancelAsync();
+            await markerWatch;
+        }
+    }
+
+    /// <summary>Looks for the durable cancel marker while the work runs, in case this process missed the broadcast.</summary>
+    private static async Task WatchForCancelAsync(RunCancellations cancellations, Guid runId, CancellationToken stop)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(RunCancellations.MarkerPoll);
+            while (await timer.WaitForNextTickAsync(stop) && !await cancellations.IsCancelledAsync(runId, stop))
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The work ended first.
+        }
+        catch (Exception)
+        {
+            // The store is away: the broadcast still stops the work, and the next stage start looks again.
         }
     }
 }

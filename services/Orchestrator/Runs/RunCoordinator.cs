@@ -107,6 +107,10 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
     /// <summary>Cancels a live or interrupted run; returns the run as it is afterwards, or null when there is no such run.</summary>
     public async Task<RunRecord?> CancelAsync(Guid runId, CancellationToken cancellationToken = default)
     {
+        // The marker first: every stage checks it before and during work, so even a command redelivered to a process
+        // that never heard the broadcast stands down.
+        if (runs.Find(runId) is { } live && !live.State.IsFinal())
+            await objects.PutBytesAsync(ObjectKeys.CancelMarker(runId), [], cancellationToken);
         await MoveAsync(runId, null, r => r with
         {
             State = RunState.Cancelled,

@@ -18,6 +18,9 @@ public static class ObjectKeys
         $"prepared/{fingerprint}/{split}/shard-{index.ToString("D5", CultureInfo.InvariantCulture)}.bin";
 
     public static string RunFile(Guid runId) => $"{RunFolder(runId)}run.json";
+
+    /// <summary>Present once the run was cancelled: every stage checks it, so a redelivered command never works for a cancelled run.</summary>
+    public static string CancelMarker(Guid runId) => $"{RunFolder(runId)}cancelled";
     public static string RunReport(Guid runId, string file) => $"{RunFolder(runId)}report/{file}";
 
     public static string Checkpoint(Guid runId, string trialId, string name) => $"{Trial(runId, trialId)}checkpoints/{name}.safetensors";

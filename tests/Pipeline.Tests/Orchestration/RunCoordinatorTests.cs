@@ -176,6 +176,8 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((
 
         Assert.True(await Harness.Published.Any<RunCancelled>(m => m.Context.Message.RunId == runId));
         Assert.True(await Harness.Published.Any<RunCompleted>(m => m.Context.Message.State == RunState.Cancelled));
+        // Durable too: stages check the marker, so a command redelivered to a process that missed the broadcast does nothing.
+        Assert.True(await Objects.ExistsAsync(ObjectKeys.CancelMarker(runId)));
     }
 
     [Fact]

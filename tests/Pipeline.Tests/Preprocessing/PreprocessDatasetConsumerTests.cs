@@ -67,6 +67,23 @@ public sealed class PreprocessDatasetConsumerTests() : ConsumerHarness<Preproces
         Assert.False(await Harness.Published.Any<DatasetPrepared>());
     }
 
+    [Fact]
+    public async Task A_command_for_a_cancelled_run_does_no_work_even_when_this_process_missed_the_broadcast()
+    {
+        Service<LocalDatasets>().Register("colours", WriteImages(10));
+        var runId = Guid.NewGuid();
+        await Service<IObjectStore>().PutBytesAsync(ObjectKeys.CancelMarker(runId), []);
+
+        await Harness.Bus.Publish(new PreprocessDataset(runId, "colours", new PreprocessingSpec(), Seed: 42));
+
+        Assert.True(await Harness.Consumed.Any<PreprocessDataset>());
+        await Harness.InactivityTask;
+        Assert.False(await Harness.Published.Any<PreprocessingProgressed>());
+        Assert.False(await Harness.Published.Any<DatasetPrepared>());
+        Assert.False(await Harness.Published.Any<StageFailed>());
+        Assert.Empty(await Service<IObjectStore>().ListAsync("prepared/").ToListAsync());
+    }
+
     /// <summary>A blue and a red class of <paramref name="perClass"/> small PNGs each.</summary>
     private string WriteImages(int perClass)
     {
