@@ -11,15 +11,8 @@ using Pipeline.Storage;
 
 namespace Pipeline.Tests.Orchestration;
 
-public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>((services, folder) => services
-    .AddSingleton(new RunStore($"Data Source={Path.Combine(folder, "runs.db")}"))
-    .AddSingleton<IObjectStore>(new FileSystemObjectStore(Path.Combine(folder, "objects")))
-    .AddSingleton(TimeProvider.System)
-    .AddSingleton(Options.Create(new OrchestratorOptions { InProcessWorkers = true }))
-    .AddSingleton<RunSummaryWriter>()
-    .AddSingleton<OutboxDispatcher>()
-    .AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>())
-    .AddSingleton<RunCoordinator>(), bus => bus.AddConsumer<PoisonedEvaluator>().Endpoint(endpoint => endpoint.Name = StageQueues.Evaluator))
+public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>(
+    (services, folder) => services.AddOrchestrator(folder, new OrchestratorOptions { InProcessWorkers = true }), bus => bus.AddConsumer<PoisonedEvaluator>().Endpoint(endpoint => endpoint.Name = StageQueues.Evaluator))
 {
     private static readonly RunSpec Spec = new()
     {

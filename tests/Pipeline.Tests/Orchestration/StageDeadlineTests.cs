@@ -9,15 +9,8 @@ using Pipeline.Storage;
 
 namespace Pipeline.Tests.Orchestration;
 
-public sealed class StageDeadlineTests() : ConsumerHarness<RunEventsConsumer>((services, folder) => services
-    .AddSingleton(new RunStore($"Data Source={Path.Combine(folder, "runs.db")}"))
-    .AddSingleton<IObjectStore>(new FileSystemObjectStore(Path.Combine(folder, "objects")))
-    .AddSingleton<TimeProvider>(new ManualClock())
-    .AddSingleton(Options.Create(new OrchestratorOptions { StageDeadline = Deadline, StageResends = 1 }))
-    .AddSingleton<RunSummaryWriter>()
-    .AddSingleton<OutboxDispatcher>()
-    .AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>())
-    .AddSingleton<RunCoordinator>())
+public sealed class StageDeadlineTests() : ConsumerHarness<RunEventsConsumer>(
+    (services, folder) => services.AddOrchestrator(folder, new OrchestratorOptions { StageDeadline = Deadline, StageResends = 1 }, new ManualClock()))
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(10);
     private static readonly RunSpec Spec = new() { Dataset = "d", Training = new TrainingSpec { Backbone = BackboneNames.MlNetResNet18 } };

@@ -9,17 +9,8 @@ using Pipeline.Storage;
 
 namespace Pipeline.Tests.Orchestration;
 
-public sealed class TrialLeaseTests() : ConsumerHarness<TrialLeaseConsumer>((services, folder) => services
-    .AddSingleton(new RunStore($"Data Source={Path.Combine(folder, "runs.db")}"))
-    .AddSingleton<IObjectStore>(new FileSystemObjectStore(Path.Combine(folder, "objects")))
-    .AddSingleton(Clock)
-    .AddSingleton<TimeProvider>(Clock)
-    .AddSingleton(Options.Create(new OrchestratorOptions { TrialLease = Lease }))
-    .AddSingleton<RunSummaryWriter>()
-    .AddSingleton<OutboxDispatcher>()
-    .AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>())
-    .AddSingleton<RunCoordinator>()
-    .AddSingleton<TrialLeases>())
+public sealed class TrialLeaseTests() : ConsumerHarness<TrialLeaseConsumer>(
+    (services, folder) => services.AddOrchestrator(folder, new OrchestratorOptions { TrialLease = Lease }, Clock))
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly ManualClock Clock = new();
