@@ -17,6 +17,9 @@ public static class TrainerStage
             logger: provider.GetRequiredService<ILogger<BackboneRegistry>>()));
         builder.Services.AddSingleton(provider => new ClassifierTrainer(provider.GetRequiredService<IObjectStore>(), provider.GetRequiredService<BackboneRegistry>(),
             provider.GetRequiredService<ILogger<ClassifierTrainer>>(), options.Threads));
+        builder.Services.AddSingleton<TrainerIntake>();
+        builder.Services.AddSingleton<TrialRunner>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<TrialRunner>());
         builder.AddStageHeartbeat(Stages.Train);
         return builder;
     }

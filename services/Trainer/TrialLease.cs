@@ -18,6 +18,7 @@ public sealed class TrialLease : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _heartbeat;
     private DateTimeOffset _expiresAt;
+    private bool _givenBack;
 
     private TrialLease(TrialLeaseGranted granted, IRequestClient<RenewTrialLease> renewals, ISendEndpointProvider sender, ILogger logger)
     {
@@ -79,6 +80,9 @@ public sealed class TrialLease : IAsyncDisposable
         }
     }
 
+    /// <summary>The trial did not end here (this process is stopping): on release the orchestrator sends it to another trainer at once.</summary>
+    public void GiveBack() => _givenBack = true;
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -86,7 +90,7 @@ public sealed class TrialLease : IAsyncDisposable
         if (!_lost.IsCancellationRequested)
         {
             var orchestrator = await _sender.GetSendEndpoint(new Uri($"queue:{StageQueues.Orchestrator}"));
-            await orchestrator.Send(new ReleaseTrialLease(_renewal.RunId, _renewal.TrialId, _renewal.Holder));
+            await orchestrator.Send(new ReleaseTrialLease(_renewal.RunId, _renewal.TrialId, _renewal.Holder, _givenBack));
         }
         _stop.Dispose();
         _lost.Dispose();

@@ -25,7 +25,12 @@ public static class PipelineBus
             bus.SetKebabCaseEndpointNameFormatter();
             // A fault that escapes a consumer (a stage turns only the user's problems into StageFailed) may be transient:
             // try again with backoff before the message goes to the error queue and the orchestrator fails the run.
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseMessageRetry(retry => retry.Intervals(Retries)));
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(retry => retry.Intervals(Retries));
+                if (Failpoints.IsOn(Failpoints.DeliverTwice))
+                    endpoint.UseConsumeFilter(typeof(DeliverTwiceFilter<>), context);
+            });
             consumers(bus);
             // Every process must hear cancellations, so this endpoint is per instance, not shared.
             bus.AddConsumer<RunCancelledConsumer>().Endpoint(e =>

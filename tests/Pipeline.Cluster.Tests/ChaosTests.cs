@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Pipeline.Testing;
 
 namespace Pipeline.Cluster.Tests;
@@ -69,13 +71,13 @@ public sealed class ChaosTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task A_cancelled_run_is_not_trained_by_a_redelivered_command()
+    public async Task A_cancelled_run_is_not_trained_again_after_its_trainer_dies()
     {
         await ClusterRuns.UploadAsync(cluster, "cancelled");
         var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("cancelled", seed: 17, epochs: 5));
         var (trainer, _) = await WaitForEpochAsync(runId, epoch: 1);
 
-        // Cancelled, then the trainer dies before it noticed: RabbitMQ delivers the command again to another trainer.
+        // Cancelled, then the trainer dies before it noticed: its lease expires, and nobody trains the trial again.
         using (var cancel = await cluster.Http.PostAsync($"/runs/{runId}/cancel", content: null))
             Assert.True(cancel.IsSuccessStatusCode);
         await cluster.StopAsync("trainer", trainer, kill: true);
@@ -87,6 +89,123 @@ public sealed class ChaosTests(ClusterFixture cluster)
         for (var t = 1; t <= ClusterFixture.Trainers; t++)
             logs.Add(await File.ReadAllTextAsync(cluster.Process("trainer", t).Log));
         Assert.DoesNotContain(logs, log => EpochsOf(runId, log).Contains(2));
+    }
+
+    [Fact]
+    public async Task A_trainer_stopped_mid_trial_gives_it_back_and_another_resumes_it_without_waiting_for_the_lease()
+    {
+        await ClusterRuns.UploadAsync(cluster, "stopped-trainer");
+        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("stopped-trainer", seed: 37, epochs: 3));
+        var (trainer, _) = await WaitForEpochAsync(runId, epoch: 1);
+
+        await cluster.StopAsync("trainer", trainer);
+        var resumed = System.Diagnostics.Stopwatch.StartNew();
+        var resumedBy = await WaitForLogAsync(runId, $"Run {runId} trial t1: resuming after epoch", except: trainer);
+        var resumeTime = resumed.Elapsed;
+        var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
+        await cluster.StartAsync("trainer", trainer);
+
+        Assert.Equal("Completed", run.GetProperty("state").GetString());
+        Assert.Contains($"Run {runId} trial t1: giving the trial back unfinished", await File.ReadAllTextAsync(cluster.Process("trainer", trainer).Log));
+        // The orchestrator's lease is 2 minutes: the trial came back long before it would have expired.
+        Assert.True(resumeTime < TimeSpan.FromSeconds(60), $"trainer {resumedBy} resumed {resumeTime} after the stop");
+    }
+
+    [Fact]
+    public async Task Every_message_delivered_twice_rewrites_no_object_and_moves_no_state_twice_and_one_trainer_trains()
+    {
+        await ClusterRuns.UploadAsync(cluster, "twice");
+        string[] debugPuts = ["Logging__LogLevel__Pipeline.Storage=Debug"];
+        const string twice = "PIPELINE_FAILPOINTS=deliver.twice";
+        await RestartWithAsync("orchestrator", [.. debugPuts, "PIPELINE_FAILPOINTS=deliver.twice,outbox.sendTwice"]);
+        await RestartWithAsync("preprocessor", [.. debugPuts, twice]);
+        await RestartWithAsync("evaluator", [.. debugPuts, twice]);
+        try
+        {
+            var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("twice", seed: 41));
+            var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
+
+            Assert.Equal("Completed", run.GetProperty("state").GetString());
+            var orchestratorLog = await File.ReadAllTextAsync(cluster.Process("orchestrator").Log);
+            var moves = Regex.Matches(orchestratorLog, $@"Run {runId}: (\w+ -> \w+)").Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(moves.Distinct(), moves);
+            Assert.Equal("Evaluating -> Completed", moves[^1]);
+            // Both copies of the trial's command reached a trainer: one trained it, the other stood down.
+            var logs = new List<string>();
+            for (var t = 1; t <= ClusterFixture.Trainers; t++)
+                logs.Add(await File.ReadAllTextAsync(cluster.Process("trainer", t).Log));
+            Assert.Single(logs, log => EpochsOf(runId, log).Any());
+            Assert.Contains(logs, log => log.Contains($"Run {runId} trial t1: standing down", StringComparison.Ordinal));
+            // Every key written more than once got the same bytes again.
+            var puts = new List<(string Key, string Sha256)>();
+            foreach (var name in new[] { "orchestrator", "preprocessor", "evaluator" })
+                puts.AddRange(Regex.Matches(await File.ReadAllTextAsync(cluster.Process(name).Log), @"Put (\S+): \d+ bytes, sha256 ([0-9a-f]{64})")
+                    .Select(m => (m.Groups[1].Value, m.Groups[2].Value)));
+            Assert.Contains(puts, put => put.Key.Contains(runId.Replace("-", ""), StringComparison.Ordinal) || put.Key.Contains(runId, StringComparison.Ordinal));
+            Assert.All(puts.GroupBy(put => put.Key), key => Assert.True(key.Select(put => put.Sha256).Distinct().Count() == 1, $"{key.Key} was rewritten with other bytes"));
+        }
+        finally
+        {
+            foreach (var name in new[] { "orchestrator", "preprocessor", "evaluator" })
+            {
+                await cluster.StopAsync(name);
+                await cluster.StartAsync(name);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_preprocessor_killed_mid_dataset_is_replaced_and_every_image_is_accounted_for_once()
+    {
+        await ClusterRuns.UploadAsync(cluster, "killed-preprocessor");
+        await RestartWithAsync("preprocessor", ["PIPELINE_FAILPOINTS=preprocess.midDataset"]);
+        var killed = cluster.Process("preprocessor");
+
+        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("killed-preprocessor", seed: 43));
+        await WaitForAsync(() => !ProcFs.IsRunning(killed.Pid), "the preprocessor to kill itself half-way through the dataset");
+        // RabbitMQ gives the unacknowledged command to the next preprocessor.
+        await cluster.StopAsync("preprocessor");
+        await cluster.StartAsync("preprocessor");
+        var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
+
+        Assert.Equal("Completed", run.GetProperty("state").GetString());
+        var prepared = Assert.Single(await JournalAsync(runId, "DatasetPrepared"));
+        Assert.False(prepared.GetProperty("fromCache").GetBoolean());
+        var images = new[] { "trainImages", "validationImages", "testImages", "quarantined" }.Sum(count => prepared.GetProperty(count).GetInt32());
+        Assert.Equal(10 * ClusterFixture.ImagesPerClass, images);
+    }
+
+    [Fact]
+    public async Task A_rabbitmq_restart_mid_run_is_ridden_out_by_every_service()
+    {
+        await ClusterRuns.UploadAsync(cluster, "broker-restart");
+        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("broker-restart", seed: 47, epochs: 3));
+        await WaitForEpochAsync(runId, epoch: 1);
+
+        await cluster.StopAsync("rabbitmq");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await cluster.StartAsync("rabbitmq");
+        var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
+
+        Assert.Equal("Completed", run.GetProperty("state").GetString());
+        // Every service is connected again: a second run goes through as well.
+        var second = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("broker-restart", seed: 48));
+        Assert.Equal("Completed", (await ClusterRuns.WaitAsync(cluster, second, RunTimeout)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_20_second_store_outage_mid_run_is_ridden_out()
+    {
+        await ClusterRuns.UploadAsync(cluster, "store-outage");
+        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("store-outage", seed: 53, epochs: 3));
+        await WaitForEpochAsync(runId, epoch: 1);
+
+        await cluster.StopAsync("s3rver");
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        await cluster.StartAsync("s3rver");
+        var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
+
+        Assert.Equal("Completed", run.GetProperty("state").GetString());
     }
 
     [Fact]
@@ -112,6 +231,43 @@ public sealed class ChaosTests(ClusterFixture cluster)
         }
     }
 
+    /// <summary>The bodies of the run's journal entries of one event type (<c>DatasetPrepared</c>, ...).</summary>
+    private async Task<IReadOnlyList<JsonElement>> JournalAsync(string runId, string type)
+    {
+        var page = await cluster.Http.GetFromJsonAsync<JsonElement>($"/runs/{runId}/events");
+        return page.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("data").Clone()).ToList();
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + RunTimeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Waited in vain for {what}.");
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task RestartWithAsync(string name, string[] environment)
+    {
+        await cluster.StopAsync(name);
+        await cluster.StartAsync(name, 1, environment);
+    }
+
+    /// <summary>Waits until a trainer other than <paramref name="except"/> logs <paramref name="text"/>; returns that trainer.</summary>
+    private async Task<int> WaitForLogAsync(string runId, string text, int except)
+    {
+        var deadline = DateTime.UtcNow + RunTimeout;
+        while (true)
+        {
+            for (var t = 1; t <= ClusterFixture.Trainers; t++)
+                if (t != except && (await File.ReadAllTextAsync(cluster.Process("trainer", t).Log)).Contains(text, StringComparison.Ordinal))
+                    return t;
+            Assert.True(DateTime.UtcNow < deadline, $"No trainer logged '{text}' for run {runId} in time.");
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>Waits until a trainer's log shows <paramref name="epoch"/> of the run done; returns that trainer and its log.</summary>
     private async Task<(int Trainer, string Log)> WaitForEpochAsync(string runId, int epoch)
     {
@@ -130,7 +286,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
     }
 
     private static IEnumerable<int> EpochsOf(string runId, string log) =>
-        System.Text.RegularExpressions.Regex.Matches(log, $@"Run {runId} trial t1 epoch (\d+)/\d+").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Regex.Matches(log, $@"Run {runId} trial t1 epoch (\d+)/\d+").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
 
     private async Task<int> MessagesInAsync(string queue)
     {

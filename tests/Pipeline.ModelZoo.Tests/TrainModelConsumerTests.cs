@@ -14,7 +14,9 @@ public sealed class TrainModelConsumerTests(BackboneFixture fixture) : ConsumerH
     .AddSingleton<IObjectStore>(new FileSystemObjectStore(Path.Combine(folder, "store")))
     .AddSingleton(fixture.Registry)
     .AddSingleton<RunCancellations>()
-    .AddSingleton<ClassifierTrainer>(), LeaseAnswers.Register)
+    .AddSingleton<ClassifierTrainer>()
+    .AddSingleton<TrainerIntake>()
+    .AddSingleton<TrialRunner>(), LeaseAnswers.Register)
 {
     private static readonly TrainingSpec Training = new() { Backbone = BackboneNames.MlNetResNet18, Epochs = 1, BatchSize = 4, LearningRate = 1e-2, Threads = 2 };
 
@@ -37,6 +39,21 @@ public sealed class TrainModelConsumerTests(BackboneFixture fixture) : ConsumerH
         var epoch = Assert.Single(Harness.Published.Select<EpochCompleted>()).Context.Message;
         Assert.Equal((runId, "t1", 1, 1), (epoch.RunId, epoch.TrialId, epoch.Epoch, epoch.Epochs));
         Assert.False(await Harness.Published.Any<StageFailed>());
+    }
+
+    [Fact]
+    public async Task The_command_is_acknowledged_once_the_lease_is_held_before_the_first_epoch_ends()
+    {
+        await SyntheticDataset.WriteAsync(Service<IObjectStore>(), trainPerClass: 4, validationPerClass: 2, testPerClass: 1);
+
+        await Harness.Bus.Publish(new TrainModel(Guid.NewGuid(), "t1", Training with { Epochs = 2 }, Seed: 3, SyntheticDataset.ManifestKey));
+
+        await PublishedAsync<ModelTrained>();
+        var consumed = Assert.Single(Harness.Consumed.Select<TrainModel>());
+        var firstEpoch = Harness.Published.Select<EpochCompleted>().Min(m => m.StartTime);
+        // The broker forgets the command when its consumer returns: a 10-hour trial never meets its consumer timeout.
+        Assert.True(consumed.StartTime + consumed.ElapsedTime < firstEpoch, $"consumed in {consumed.ElapsedTime}, before the first epoch at {firstEpoch:O}");
+        Assert.Null(consumed.Exception);
     }
 
     [Fact]

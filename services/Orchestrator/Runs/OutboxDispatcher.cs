@@ -62,6 +62,8 @@ public sealed class OutboxDispatcher(RunStore runs, IBus bus, ILogger<OutboxDisp
             foreach (var message in batch)
             {
                 await SendAsync(message, cancellationToken);
+                if (Failpoints.IsOn(Failpoints.OutboxSendTwice))
+                    await SendAsync(message, cancellationToken);
                 runs.Sent(message.Id);
             }
     }

@@ -154,7 +154,7 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
                 : Array.Empty<OutboxMessage>();
             if (runs.TryRevokeExpiredLease(runId, trialId, holder, clock.GetUtcNow(), resend) && resend.Length > 0)
             {
-                logger.LogWarning("Run {RunId} trial {TrialId}: {Holder} stopped renewing its lease; the trial is sent again", runId, trialId, holder);
+                logger.LogWarning("Run {RunId} trial {TrialId}: {Holder} no longer holds its lease (it stopped renewing it, or gave the trial back); the trial is sent again", runId, trialId, holder);
                 Committed();
             }
         }

@@ -111,6 +111,11 @@ public sealed class RunStore
         DELETE FROM trial_leases WHERE run_id = $run_id AND trial_id = $trial_id AND holder = $holder
         """, runId, trialId, holder, DateTimeOffset.MinValue, DateTimeOffset.MinValue);
 
+    /// <summary>Ends the holder's lease now but leaves it to be revoked like any expired one, which sends the trial again.</summary>
+    public void ExpireLease(Guid runId, string trialId, string holder) => LeaseCommand("""
+        UPDATE trial_leases SET expires_at = 0 WHERE run_id = $run_id AND trial_id = $trial_id AND holder = $holder
+        """, runId, trialId, holder, DateTimeOffset.MinValue, DateTimeOffset.MinValue);
+
     /// <summary>Leases whose holder stopped renewing them before <paramref name="now"/>.</summary>
     public IReadOnlyList<(Guid RunId, string TrialId, string Holder)> ExpiredLeases(DateTimeOffset now)
     {

@@ -4,7 +4,7 @@ using Pipeline.Contracts;
 namespace Pipeline.Orchestrator.Runs;
 
 /// <summary>Answers trainers' lease requests (<see cref="TrialLeases"/>).</summary>
-public sealed class TrialLeaseConsumer(TrialLeases leases) :
+public sealed class TrialLeaseConsumer(TrialLeases leases, RunCoordinator coordinator) :
     IConsumer<AcquireTrialLease>,
     IConsumer<RenewTrialLease>,
     IConsumer<ReleaseTrialLease>
@@ -16,6 +16,6 @@ public sealed class TrialLeaseConsumer(TrialLeases leases) :
     public Task Consume(ConsumeContext<ReleaseTrialLease> context)
     {
         leases.Release(context.Message);
-        return Task.CompletedTask;
+        return context.Message.Unfinished ? coordinator.ResendExpiredTrialsAsync(context.CancellationToken) : Task.CompletedTask;
     }
 }

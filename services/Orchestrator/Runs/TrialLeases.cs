@@ -38,7 +38,14 @@ public sealed class TrialLeases(RunStore runs, IOptions<OrchestratorOptions> opt
             : new TrialLeaseDenied(request.RunId, request.TrialId, "the lease expired and the trial went to another trainer");
     }
 
-    public void Release(ReleaseTrialLease request) => runs.ReleaseLease(request.RunId, request.TrialId, request.Holder);
+    /// <summary>Ends a lease; an unfinished trial's lease is left expired, for <see cref="RunCoordinator.ResendExpiredTrialsAsync"/> to send again.</summary>
+    public void Release(ReleaseTrialLease request)
+    {
+        if (request.Unfinished)
+            runs.ExpireLease(request.RunId, request.TrialId, request.Holder);
+        else
+            runs.ReleaseLease(request.RunId, request.TrialId, request.Holder);
+    }
 
     private TrialLeaseGranted Granted(Guid runId, string trialId, string holder, DateTimeOffset now) =>
         new(runId, trialId, holder, now + Period, Period / 4);

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
+using Pipeline.Hosting;
 using Pipeline.Imaging;
 using Pipeline.Shards;
 using Pipeline.Storage;
@@ -124,6 +125,8 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         {
             problems[i] = await LoadAsync(source, listing.Files[i], loader, pixels, i, token);
             var done = Interlocked.Increment(ref processed);
+            if (done == (total + 1) / 2)
+                Failpoints.Hit(Failpoints.PreprocessorMidDataset);
             if (done % ProgressInterval == 0 || done == total)
                 progress?.Report(new PreprocessingProgress(done, total));
         });

@@ -10,6 +10,8 @@ using Minio.DataModel;
 using Minio.DataModel.Args;
 using Polly.CircuitBreaker;
 
+using Pipeline.Datasets;
+
 namespace Pipeline.Storage;
 
 /// <summary>
@@ -81,6 +83,19 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     {
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(content);
+        if (!_logger.IsEnabled(LogLevel.Debug))
+        {
+            await PutContentAsync(key, content, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        // What each key received, so that a test can prove that a duplicate message rewrote nothing with other bytes.
+        var hashing = new HashingReadStream(content);
+        await PutContentAsync(key, hashing, cancellationToken).ConfigureAwait(false);
+        _logger.LogDebug("Put {Key}: {Bytes} bytes, sha256 {Sha256}", key, hashing.BytesRead, hashing.Sha256());
+    }
+
+    private async Task PutContentAsync(string key, Stream content, CancellationToken cancellationToken)
+    {
         await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
         // Most objects are small (JSON, manifests): a small pooled window first, the part-sized buffer only when it fills.
         var head = ArrayPool<byte>.Shared.Rent(SmallObjectWindow);

@@ -80,6 +80,31 @@ public sealed class TrialLeaseTests() : ConsumerHarness<TrialLeaseConsumer>(
     }
 
     [Fact]
+    public async Task A_trial_given_back_unfinished_by_a_stopping_trainer_is_sent_again_at_once()
+    {
+        var run = Training();
+        Assert.IsType<TrialLeaseGranted>(Leases.Acquire(new AcquireTrialLease(run, "t1", "trainer-a")));
+
+        await Harness.Bus.Publish(new ReleaseTrialLease(run, "t1", "trainer-a", Unfinished: true));
+
+        Assert.True(await Harness.Sent.Any<TrainModel>(m => m.Context.Message.RunId == run));
+        Assert.IsType<TrialLeaseGranted>(Leases.Acquire(new AcquireTrialLease(run, "t1", "trainer-b")));
+    }
+
+    [Fact]
+    public async Task A_trial_released_when_done_is_not_sent_again()
+    {
+        var run = Training();
+        Assert.IsType<TrialLeaseGranted>(Leases.Acquire(new AcquireTrialLease(run, "t1", "trainer-a")));
+
+        await Harness.Bus.Publish(new ReleaseTrialLease(run, "t1", "trainer-a"));
+
+        Assert.True(await Harness.Consumed.Any<ReleaseTrialLease>(m => m.Context.Message.RunId == run));
+        await Harness.InactivityTask;
+        Assert.False(await Harness.Sent.Any<TrainModel>(m => m.Context.Message.RunId == run));
+    }
+
+    [Fact]
     public async Task Trainers_ask_and_are_answered_over_the_bus()
     {
         var run = Training();
