@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
@@ -11,6 +12,8 @@ namespace Pipeline.Preprocessor;
 public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, IDatasetCatalog datasets, RunCancellations cancellations,
     ILogger<PreprocessDatasetConsumer> logger) : IConsumer<PreprocessDataset>
 {
+    private static readonly KeyedLocks Preparing = new();
+
     private static readonly IReadOnlyDictionary<string, string> Versions = ComponentVersions.Of(typeof(SixLabors.ImageSharp.Image), typeof(DatasetPreparer));
 
     public Task Consume(ConsumeContext<PreprocessDataset> context) =>
@@ -18,7 +21,11 @@ public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, IDataset
         {
             var (runId, dataset, preprocessing, seed) = context.Message;
             var progress = new ProgressPublisher(context, runId, cancellationToken);
-            var prepared = await preparer.PrepareAsync(datasets.Open(dataset), preprocessing, seed, progress, cancellationToken);
+            // Two copies of one command at once would both prepare the dataset and both write its manifest; the second
+            // waits here and then finds it prepared. (Across preprocessors the last complete write wins: same shards.)
+            PreparedDataset prepared;
+            using (await Preparing.LockAsync($"{dataset}|{JsonSerializer.Serialize(preprocessing, PipelineJson.Compact)}|{seed}", cancellationToken))
+                prepared = await preparer.PrepareAsync(datasets.Open(dataset), preprocessing, seed, progress, cancellationToken);
             await progress.FlushAsync();
             await context.Publish(Announce(runId, prepared), cancellationToken);
         });

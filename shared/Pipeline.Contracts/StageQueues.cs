@@ -16,6 +16,9 @@ public static class StageQueues
     /// <summary>Takes <see cref="EvaluateModel"/>.</summary>
     public const string Evaluator = "evaluate-model";
 
+    /// <summary>The queues of the stages' commands (long work: retried in rounds minutes apart before they fail a run).</summary>
+    public static readonly IReadOnlyList<string> Commands = [Preprocessor, Trainer, Evaluator];
+
     /// <summary>The orchestrator's: client commands (<see cref="SubmitRun"/>, <see cref="CancelRun"/>, <see cref="ResumeRun"/>) and every stage event.</summary>
     public const string Orchestrator = "run-events";
 }

@@ -2,6 +2,8 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Pipeline.Contracts;
+using Pipeline.Hosting.Redelivery;
 
 namespace Pipeline.Hosting;
 
@@ -25,8 +27,12 @@ public static class PipelineBus
             bus.SetKebabCaseEndpointNameFormatter();
             // A fault that escapes a consumer (a stage turns only the user's problems into StageFailed) may be transient:
             // try again with backoff before the message goes to the error queue and the orchestrator fails the run.
-            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            var redeliveries = options.Transport == BusTransport.RabbitMq && options.Redeliveries > 0 ? new RedeliveryQueues(options.RabbitMq) : null;
+            bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
+                // Rounds minutes apart through a redelivery queue (a store down for longer), around the quick retries in process.
+                if (redeliveries is not null && StageQueues.Commands.Contains(name))
+                    endpoint.UseTtlRedelivery(name, redeliveries, options.RedeliveryWaits);
                 endpoint.UseMessageRetry(retry => retry.Intervals(Retries));
                 if (Failpoints.IsOn(Failpoints.DeliverTwice))
                     endpoint.UseConsumeFilter(typeof(DeliverTwiceFilter<>), context);

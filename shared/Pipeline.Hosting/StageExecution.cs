@@ -11,12 +11,14 @@ public static class StageExecution
     /// quietly (as does work cancelled when <paramref name="stoppedQuietly"/> says so, e.g. a trial whose lease was lost).
     /// A <see cref="PipelineException"/> (bad input, a problem the user can fix: retrying cannot help) becomes a
     /// <see cref="StageFailed"/> event with its message for the user. Anything else may be transient (a store or broker
-    /// away): it is rethrown, so the bus retries the message with backoff; a message that still fails ends in its queue's
-    /// error queue, and the orchestrator fails the run from the fault the bus publishes.
+    /// away): it is rethrown, so the bus retries the message with backoff (in the process, then in rounds through a
+    /// redelivery queue); a message that still fails ends in its queue's error queue, and the orchestrator fails the run
+    /// from the fault the bus publishes.
     /// </summary>
     public static Task RunStageAsync(this ConsumeContext context, string stage, Guid runId, string? trialId, RunCancellations cancellations,
         ILogger logger, Func<CancellationToken, Task> work, Func<bool>? stoppedQuietly = null) =>
-        RunOnceAsync(context, new StageWork(stage, runId, trialId, cancellations, logger, work, stoppedQuietly), context.GetRetryAttempt() + 1, context.CancellationToken);
+        RunOnceAsync(context, new StageWork(stage, runId, trialId, cancellations, logger, work, stoppedQuietly),
+            context.GetRedeliveryCount() * (PipelineBus.Retries.Length + 1) + context.GetRetryAttempt() + 1, context.CancellationToken);
 
     /// <summary>
     /// The same for work whose command is already acknowledged (a trial runs for hours after its trainer took the lease):

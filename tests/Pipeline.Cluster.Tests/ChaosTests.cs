@@ -17,7 +17,8 @@ public sealed class ChaosTests(ClusterFixture cluster)
     {
         await ClusterRuns.UploadAsync(cluster, "poison");
         await cluster.StopAsync("evaluator");
-        await cluster.StartAsync("evaluator", 1, "PIPELINE_FAILPOINTS=evaluate.throw");
+        // Two rounds through the redelivery queue, 3 s and 6 s apart, after the in-process retries of each.
+        await cluster.StartAsync("evaluator", 1, "PIPELINE_FAILPOINTS=evaluate.throw", "Pipeline__Bus__Redeliveries=2", "Pipeline__Bus__RedeliveryWait=00:00:03");
         try
         {
             var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("poison", seed: 99));
@@ -25,7 +26,9 @@ public sealed class ChaosTests(ClusterFixture cluster)
             var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
 
             Assert.Equal("Failed", run.GetProperty("state").GetString());
-            Assert.Contains("evaluate: gave up after 4 attempts (the message is in its error queue)", run.GetProperty("error").GetString());
+            Assert.Contains("evaluate: kept failing through its retries and gave up (the message is in its error queue)", run.GetProperty("error").GetString());
+            // 4 attempts in the process per delivery, 3 deliveries.
+            Assert.Contains($"failed for run {runId} trial t1 (attempt 12)", await File.ReadAllTextAsync(cluster.Process("evaluator").Log));
             Assert.Contains("Failpoint evaluate.throw is on", run.GetProperty("error").GetString());
             Assert.True(await MessagesInAsync("evaluate-model_error") >= 1, "the faulted command is not in evaluate-model_error");
         }
@@ -141,8 +144,12 @@ public sealed class ChaosTests(ClusterFixture cluster)
             foreach (var name in new[] { "orchestrator", "preprocessor", "evaluator" })
                 puts.AddRange(Regex.Matches(await File.ReadAllTextAsync(cluster.Process(name).Log), @"Put (\S+): \d+ bytes, sha256 ([0-9a-f]{64})")
                     .Select(m => (m.Groups[1].Value, m.Groups[2].Value)));
-            Assert.Contains(puts, put => put.Key.Contains(runId.Replace("-", ""), StringComparison.Ordinal) || put.Key.Contains(runId, StringComparison.Ordinal));
-            Assert.All(puts.GroupBy(put => put.Key), key => Assert.True(key.Select(put => put.Sha256).Distinct().Count() == 1, $"{key.Key} was rewritten with other bytes"));
+            // run.json gathers the component versions as the run moves: one write per state change that brings some (submitted,
+            // prepared, trained), and none more for duplicates. Nothing else is ever rewritten with other bytes.
+            var runFile = $"runs/{Guid.Parse(runId):N}/run.json";
+            Assert.Equal(3, puts.Count(put => put.Key == runFile));
+            Assert.All(puts.Where(put => put.Key != runFile).GroupBy(put => put.Key),
+                key => Assert.True(key.Select(put => put.Sha256).Distinct().Count() == 1, $"{key.Key} was rewritten with other bytes"));
         }
         finally
         {
@@ -206,6 +213,38 @@ public sealed class ChaosTests(ClusterFixture cluster)
         var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
 
         Assert.Equal("Completed", run.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_long_store_outage_fails_the_run_with_the_reason_instead_of_hanging()
+    {
+        await ClusterRuns.UploadAsync(cluster, "store-gone");
+        // One trainer, with a small store budget: a call gives up within seconds, as a long outage would make it.
+        for (var t = 2; t <= ClusterFixture.Trainers; t++)
+            await cluster.StopAsync("trainer", t);
+        await RestartWithAsync("trainer", ["Pipeline__Store__S3__MaxRetryAttempts=1", "Pipeline__Store__S3__RetryBaseDelay=00:00:01",
+            "Pipeline__Store__S3__AttemptTimeout=00:00:03"]);
+        try
+        {
+            var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("store-gone", seed: 59, epochs: 3));
+            await WaitForEpochAsync(runId, epoch: 1);
+
+            await cluster.StopAsync("s3rver");
+            var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
+
+            Assert.Equal("Failed", run.GetProperty("state").GetString());
+            var error = run.GetProperty("error").GetString();
+            Assert.Contains("train: gave up after 4 attempts: S3StoreException", error);
+            Assert.Contains("127.0.0.1", error);
+        }
+        finally
+        {
+            if (!cluster.Processes.Any(p => p.Name == "s3rver" && ProcFs.IsRunning(p.Pid)))
+                await cluster.StartAsync("s3rver");
+            await cluster.StopAsync("trainer");
+            for (var t = 1; t <= ClusterFixture.Trainers; t++)
+                await cluster.StartAsync("trainer", t);
+        }
     }
 
     [Fact]

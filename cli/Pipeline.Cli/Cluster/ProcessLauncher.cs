@@ -11,7 +11,7 @@ namespace Pipeline.Cli.Cluster;
 /// </summary>
 public static class ProcessLauncher
 {
-    // setsid(1) calls setsid() and execs in place (no fork: a child of .NET is never a group leader), and sh only
+    // setsid(1) calls setsid() and execs in place (no fork: a child of .NET is never a group leader), and bash only
     // redirects and execs: the pid we get is the pid of the program itself.
     private const string Redirect = "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null";
 
@@ -23,7 +23,9 @@ public static class ProcessLauncher
         {
             UseShellExecute = false,
             WorkingDirectory = spec.WorkingDirectory,
-            ArgumentList = { "/bin/sh", "-c", Redirect, "sh", spec.Log, spec.FileName },
+            // bash, not sh: Debian's sh (dash) drops variables whose names are not shell names, and .NET's are
+            // (Logging__LogLevel__Pipeline.Storage).
+            ArgumentList = { "/bin/bash", "-c", Redirect, "bash", spec.Log, spec.FileName },
         };
         foreach (var argument in spec.Arguments)
             start.ArgumentList.Add(argument);

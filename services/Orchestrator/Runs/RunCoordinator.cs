@@ -18,6 +18,8 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
     /// <summary>Every run has one trial for now; sweeps will fan out several.</summary>
     public const string DefaultTrialId = "t1";
 
+    private readonly KeyedLocks _changing = new();
+
     private string? Owner => options.Value.InProcessWorkers ? ProcessIdentity.Current : null;
 
     /// <summary>Starts a run; an invalid specification is rejected with <see cref="RunRejected"/> and no run is created.</summary>
@@ -272,6 +274,15 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
     /// </summary>
     private async Task<RunRecord?> MoveAsync(Guid runId, RunState? expected, Func<RunRecord, RunRecord?> change,
         Func<RunRecord, IEnumerable<object>>? then, CancellationToken cancellationToken, bool includeInterrupted = false)
+    {
+        // One change at a time per run in this process: two copies of an event consumed at once would otherwise both
+        // write the run's summary (with different times) before one of them lost the optimistic update.
+        using (await _changing.LockAsync(runId, cancellationToken))
+            return await MoveOnceAsync(runId, expected, change, then, cancellationToken, includeInterrupted);
+    }
+
+    private async Task<RunRecord?> MoveOnceAsync(Guid runId, RunState? expected, Func<RunRecord, RunRecord?> change,
+        Func<RunRecord, IEnumerable<object>>? then, CancellationToken cancellationToken, bool includeInterrupted)
     {
         while (true)
         {

@@ -61,7 +61,7 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
     private Task FaultedAsync(Fault fault, string stage, Guid runId, string? trialId)
     {
         var cause = fault.Exceptions.FirstOrDefault() is { } exception ? $"{exception.ExceptionType.Split('.')[^1]}: {exception.Message}" : "unknown error";
-        var reason = $"gave up after {PipelineBus.Retries.Length + 1} attempts (the message is in its error queue): {cause}";
+        var reason = $"kept failing through its retries and gave up (the message is in its error queue): {cause}";
         var failed = new StageFailed(runId, stage, reason, trialId);
         return ApplyAsync(runId, failed, coordinator.OnStageFailedAsync(failed));
     }

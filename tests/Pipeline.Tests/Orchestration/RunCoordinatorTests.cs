@@ -153,7 +153,7 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>(
         await WaitForState(runId, RunState.Failed);
 
         var run = Runs.Find(runId)!;
-        Assert.StartsWith("evaluate: gave up after 4 attempts (the message is in its error queue): InvalidOperationException: disk on fire", run.Error);
+        Assert.StartsWith("evaluate: kept failing through its retries and gave up (the message is in its error queue): InvalidOperationException: disk on fire", run.Error);
         Assert.Equal(RunState.Failed, run.Trials[0].State);
     }
 
