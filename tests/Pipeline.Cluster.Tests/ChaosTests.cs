@@ -185,14 +185,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
     [Fact]
     public async Task A_rabbitmq_restart_mid_run_is_ridden_out_by_every_service()
     {
-        await ClusterRuns.UploadAsync(cluster, "broker-restart");
-        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("broker-restart", seed: 47, epochs: 3));
-        await WaitForEpochAsync(runId, epoch: 1);
-
-        await cluster.StopAsync("rabbitmq");
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        await cluster.StartAsync("rabbitmq");
-        var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
+        var run = await RunThroughOutageAsync("broker-restart", seed: 47, "rabbitmq", TimeSpan.FromSeconds(5));
 
         Assert.Equal("Completed", run.GetProperty("state").GetString());
         // Every service is connected again: a second run goes through as well.
@@ -203,14 +196,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
     [Fact]
     public async Task A_20_second_store_outage_mid_run_is_ridden_out()
     {
-        await ClusterRuns.UploadAsync(cluster, "store-outage");
-        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("store-outage", seed: 53, epochs: 3));
-        await WaitForEpochAsync(runId, epoch: 1);
-
-        await cluster.StopAsync("s3rver");
-        await Task.Delay(TimeSpan.FromSeconds(20));
-        await cluster.StartAsync("s3rver");
-        var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
+        var run = await RunThroughOutageAsync("store-outage", seed: 53, "s3rver", TimeSpan.FromSeconds(20));
 
         Assert.Equal("Completed", run.GetProperty("state").GetString());
     }
@@ -268,6 +254,19 @@ public sealed class ChaosTests(ClusterFixture cluster)
             await cluster.StartAsync("orchestrator");
             await cluster.StartAsync("preprocessor");
         }
+    }
+
+    /// <summary>A 3-epoch run on a fresh copy of the dataset, with <paramref name="process"/> stopped for <paramref name="outage"/> after epoch 1.</summary>
+    private async Task<JsonElement> RunThroughOutageAsync(string dataset, int seed, string process, TimeSpan outage)
+    {
+        await ClusterRuns.UploadAsync(cluster, dataset);
+        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec(dataset, seed, epochs: 3));
+        await WaitForEpochAsync(runId, epoch: 1);
+
+        await cluster.StopAsync(process);
+        await Task.Delay(outage);
+        await cluster.StartAsync(process);
+        return await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
     }
 
     /// <summary>The bodies of the run's journal entries of one event type (<c>DatasetPrepared</c>, ...).</summary>
