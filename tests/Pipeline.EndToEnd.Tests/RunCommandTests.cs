@@ -31,7 +31,9 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         foreach (var file in new[] { "metrics.json", "curves.png", "confusion.png", "report.html" })
             Assert.True(new FileInfo(Path.Combine(reportDir, file)) is { Exists: true, Length: > 100 }, $"{file} missing in {reportDir}");
 
-        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(reportDir, "metrics.json")));
+        var metricsJson = File.ReadAllText(Path.Combine(reportDir, "metrics.json"));
+        DocumentSchemas.AssertValid(DocumentSchemas.Metrics, metricsJson);
+        using var metrics = JsonDocument.Parse(metricsJson);
         var m = metrics.RootElement;
         Assert.Equal(accuracy, m.GetProperty("accuracy").GetDouble(), 6);
         var classes = m.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToList();

@@ -117,9 +117,29 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Equal(written.Top5Accuracy, read.Top5Accuracy);
         Assert.Equal(written.Classes, read.Classes);
         Assert.Equal(written.ConfusionMatrix, read.ConfusionMatrix);
+        Assert.Equal(written.NormalizedConfusionMatrix, read.NormalizedConfusionMatrix);
+        Assert.Equal(written.NegativeLogLikelihood, read.NegativeLogLikelihood);
+        Assert.Equal(written.ExpectedCalibrationError, read.ExpectedCalibrationError);
+        Assert.Equal(written.CalibrationBins, read.CalibrationBins);
         Assert.Equal(written.PerClass, read.PerClass);
         Assert.Equal(written.MacroAverage, read.MacroAverage);
         Assert.Equal(written.WeightedAverage, read.WeightedAverage);
+    }
+
+    [Fact]
+    public async Task Metrics_json_matches_its_published_schema()
+    {
+        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, Input(), CancellationToken.None);
+
+        DocumentSchemas.AssertValid(DocumentSchemas.Metrics, Encoding.UTF8.GetString(await _store.GetBytesAsync(files.MetricsKey)));
+    }
+
+    [Fact]
+    public void The_schema_refuses_metrics_with_a_field_it_does_not_describe()
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(Input().Metrics, PipelineJson.Options).Replace("\"count\"", "\"surprise\": 1, \"count\"");
+
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => DocumentSchemas.AssertValid(DocumentSchemas.Metrics, json));
     }
 
     [Fact]
@@ -137,10 +157,11 @@ public sealed class ReportWriterTests : IDisposable
     {
         int[] truth = [0, 0, 1, 1, 2, 2];
         int[] predicted = [0, 1, 1, 1, 2, 0];
+        float[] probabilities = [0.7f, 0.2f, 0.1f, 0.3f, 0.6f, 0.1f, 0.1f, 0.8f, 0.1f, 0.2f, 0.5f, 0.3f, 0.1f, 0.1f, 0.8f, 0.5f, 0.1f, 0.4f];
         var thumbnail = SolidPng(32, 32);
         return new ReportInput
         {
-            Metrics = ClassificationMetrics.Compute(Classes, truth, predicted),
+            Metrics = ClassificationMetrics.Compute(Classes, truth, predicted, probabilities),
             History = History(6, bestEpoch: 4),
             Dataset = new DatasetSummary("pets", new Dictionary<string, int> { ["train"] = 42, ["val"] = 9, ["test"] = 6 }, QuarantinedCount: 2),
             Mistakes =
