@@ -28,7 +28,7 @@ internal static class ReportHtml
         figcaption { overflow-wrap: anywhere; } .wrong { color: #b00020; }
         """;
 
-    public static string Render(Guid runId, string trialId, ReportInput input, byte[] curvesPng, byte[] confusionPng)
+    public static string Render(Guid runId, string trialId, ReportInput input, ReportPlots plots)
     {
         var metrics = input.Metrics;
         var html = new StringBuilder();
@@ -45,15 +45,24 @@ internal static class ReportHtml
             <h1>Evaluation report</h1>
             <p class="muted">Run {runId}, trial {Encode(trialId)}</p>
             <div class="headline">{Percent(metrics.Accuracy)} test accuracy<small>{Encode(TopKSummary(metrics))}{metrics.Count} test images</small></div>
+            <p>Macro F1 {Score(metrics.MacroAverage.F1)}{ProbabilitySummary(metrics)}</p>
             """);
         AppendSettings(html, input);
         AppendPerClassTable(html, metrics);
         html.Append($"""
+            <h2>F1 per class</h2>
+            <img class="plot" alt="F1 per class, worst first" src="{PngDataUri(plots.F1Png)}">
             <h2>Training curves</h2>
-            <img class="plot" alt="Training and validation loss and accuracy per epoch" src="{PngDataUri(curvesPng)}">
+            <img class="plot" alt="Training and validation loss and accuracy per epoch" src="{PngDataUri(plots.CurvesPng)}">
             <h2>Confusion matrix</h2>
-            <img class="plot" alt="Confusion matrix, rows are true classes" src="{PngDataUri(confusionPng)}">
+            <img class="plot" alt="Confusion matrix, rows are true classes" src="{PngDataUri(plots.ConfusionPng)}">
             """);
+        if (plots.ReliabilityPng is { } reliabilityPng)
+            html.Append($"""
+                <h2>Calibration</h2>
+                <p class="muted">Expected calibration error over 15 confidence bins: how far the model's confidence is from how often it is right.</p>
+                <img class="plot" alt="Reliability diagram: accuracy against confidence" src="{PngDataUri(reliabilityPng)}">
+                """);
         AppendMistakes(html, input.Mistakes);
         html.Append("</body>\n</html>\n");
         return html.ToString();
@@ -83,16 +92,19 @@ internal static class ReportHtml
 
     private static void AppendPerClassTable(StringBuilder html, ClassificationMetrics metrics)
     {
-        html.Append("<h2>Per-class scores</h2>\n<table>\n<thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr></thead>\n<tbody>\n");
+        html.Append("<h2>Per-class scores</h2>\n<table>\n<thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th><th>most often taken for</th></tr></thead>\n<tbody>\n");
         foreach (var score in metrics.PerClass)
-            AppendScoreRow(html, "", Encode(score.Class), score.Precision, score.Recall, score.F1, score.Support);
-        AppendScoreRow(html, " class=\"average\"", "macro average", metrics.MacroAverage.Precision, metrics.MacroAverage.Recall, metrics.MacroAverage.F1, metrics.Count);
-        AppendScoreRow(html, " class=\"average\"", "weighted average", metrics.WeightedAverage.Precision, metrics.WeightedAverage.Recall, metrics.WeightedAverage.F1, metrics.Count);
+            AppendScoreRow(html, "", Encode(score.Class), score.Precision, score.Recall, score.F1, score.Support, Confusion(score.MostFrequentConfusion));
+        AppendScoreRow(html, " class=\"average\"", "macro average", metrics.MacroAverage.Precision, metrics.MacroAverage.Recall, metrics.MacroAverage.F1, metrics.Count, "");
+        AppendScoreRow(html, " class=\"average\"", "weighted average", metrics.WeightedAverage.Precision, metrics.WeightedAverage.Recall, metrics.WeightedAverage.F1, metrics.Count, "");
         html.Append("</tbody>\n</table>\n");
     }
 
-    private static void AppendScoreRow(StringBuilder html, string rowAttributes, string encodedName, double precision, double recall, double f1, int support) =>
-        html.Append($"<tr{rowAttributes}><td>{encodedName}</td><td>{Score(precision)}</td><td>{Score(recall)}</td><td>{Score(f1)}</td><td>{support}</td></tr>\n");
+    private static void AppendScoreRow(StringBuilder html, string rowAttributes, string encodedName, double precision, double recall, double f1, int support, string encodedConfusion) =>
+        html.Append($"<tr{rowAttributes}><td>{encodedName}</td><td>{Score(precision)}</td><td>{Score(recall)}</td><td>{Score(f1)}</td><td>{support}</td><td>{encodedConfusion}</td></tr>\n");
+
+    private static string Confusion(ClassConfusion? confusion) =>
+        confusion is null ? "" : $"{Encode(confusion.PredictedClass)} ({Percent(confusion.Rate)})";
 
     private static void AppendMistakes(StringBuilder html, IReadOnlyList<MisclassifiedExample> mistakes)
     {
@@ -111,6 +123,10 @@ internal static class ReportHtml
     private static string TopKSummary(ClassificationMetrics metrics) =>
         (metrics.Top3Accuracy is { } top3 ? $"top-3 {Percent(top3)} · " : "") +
         (metrics.Top5Accuracy is { } top5 ? $"top-5 {Percent(top5)} · " : "");
+
+    private static string ProbabilitySummary(ClassificationMetrics metrics) =>
+        (metrics.ExpectedCalibrationError is { } ece ? $" · expected calibration error {Score(ece)}" : "") +
+        (metrics.NegativeLogLikelihood is { } nll ? $" · negative log-likelihood {Score(nll)}" : "");
 
     private static string PngDataUri(byte[] png) => "data:image/png;base64," + Convert.ToBase64String(png);
 

@@ -3,7 +3,7 @@ using Pipeline.Storage;
 
 namespace Pipeline.Evaluator.Evaluation;
 
-/// <summary>Writes a trial's evaluation report (metrics.json, curves.png, confusion.png, report.html) to the object store.</summary>
+/// <summary>Writes a trial's evaluation report (metrics.json, the plots, report.html) to the object store.</summary>
 public sealed class ReportWriter
 {
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
@@ -19,12 +19,19 @@ public sealed class ReportWriter
 
         var files = ReportFiles.For(runId, trialId);
         var curvesPng = TrainingCurvesPlot.Render(input.History);
-        var confusionPng = ConfusionMatrixPlot.Render(input.Metrics.Classes, input.Metrics.ConfusionMatrix);
-        var html = ReportHtml.Render(runId, trialId, input, curvesPng, confusionPng);
+        var plots = new ReportPlots(
+            curvesPng,
+            ConfusionMatrixPlot.Render(input.Metrics.Classes, input.Metrics.ConfusionMatrix),
+            PerClassF1Plot.Render(input.Metrics),
+            input.Metrics is { CalibrationBins: { } bins, ExpectedCalibrationError: { } ece } ? ReliabilityDiagram.Render(bins, ece) : null);
+        var html = ReportHtml.Render(runId, trialId, input, plots);
 
         await store.PutJsonAsync(files.MetricsKey, input.Metrics, ct);
-        await store.PutBytesAsync(files.CurvesKey, curvesPng, ct);
-        await store.PutBytesAsync(files.ConfusionKey, confusionPng, ct);
+        await store.PutBytesAsync(files.CurvesKey, plots.CurvesPng, ct);
+        await store.PutBytesAsync(files.ConfusionKey, plots.ConfusionPng, ct);
+        await store.PutBytesAsync(files.F1Key, plots.F1Png, ct);
+        if (plots.ReliabilityPng is { } reliabilityPng)
+            await store.PutBytesAsync(files.ReliabilityKey, reliabilityPng, ct);
         // The page goes last: once it exists the whole report does, which is what a redelivered message can check.
         await store.PutBytesAsync(files.HtmlKey, Encoding.UTF8.GetBytes(html), ct);
         return files;

@@ -26,13 +26,13 @@ public sealed class ReportWriterTests : IDisposable
     public void Dispose() => _root.Dispose();
 
     [Fact]
-    public async Task Writes_all_four_files_under_the_trial_report_folder()
+    public async Task Writes_metrics_plots_and_page_under_the_trial_report_folder()
     {
         var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, Input(), CancellationToken.None);
 
         Assert.Equal(ReportFiles.For(_runId, TrialId), files);
         var keys = await _store.ListAsync(ObjectKeys.TrialReport(_runId, TrialId, "")).ToListAsync();
-        Assert.Equal(new[] { files.ConfusionKey, files.CurvesKey, files.MetricsKey, files.HtmlKey }.Order(StringComparer.Ordinal), keys);
+        Assert.Equal(new[] { files.ConfusionKey, files.CurvesKey, files.F1Key, files.MetricsKey, files.ReliabilityKey, files.HtmlKey }.Order(StringComparer.Ordinal), keys);
     }
 
     [Fact]
@@ -61,8 +61,8 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Contains("66.7 %", html); // accuracy headline: 4 of 6
         Assert.Contains("resnet50", html);
         Assert.Contains("0.0003", html); // learning rate
-        // Two plots and two thumbnails, all inline; nothing fetched from anywhere.
-        Assert.Equal(4, CountOf(html, "src=\"data:image/png;base64,"));
+        // Four plots and two thumbnails, all inline; nothing fetched from anywhere.
+        Assert.Equal(6, CountOf(html, "src=\"data:image/png;base64,"));
         Assert.DoesNotContain("<script", html);
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
@@ -76,7 +76,7 @@ public sealed class ReportWriterTests : IDisposable
 
         var html = Encoding.UTF8.GetString(await _store.GetBytesAsync(files.HtmlKey));
         Assert.DoesNotContain("Mistakes", html);
-        Assert.Equal(2, CountOf(html, "src=\"data:image/png;base64,"));
+        Assert.Equal(4, CountOf(html, "src=\"data:image/png;base64,"));
     }
 
     [Theory]
