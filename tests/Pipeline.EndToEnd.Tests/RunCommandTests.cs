@@ -25,6 +25,11 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         var accuracy = json.GetProperty("testAccuracy").GetDouble();
         Assert.True(accuracy > 0.35, $"test accuracy {accuracy} is not clearly above chance (0.1). {result}");
         Assert.Contains("epoch 2/2", result.Stderr);
+        // With --json the Markdown summary goes to stderr; stdout holds only the object.
+        Assert.Contains("## Evaluation", result.Stderr);
+        Assert.Contains("| macro F1 |", result.Stderr);
+        Assert.Contains("| expected calibration error |", result.Stderr);
+        Assert.Contains("Worst classes (F1): `", result.Stderr);
 
         var reportDir = json.GetProperty("reportDir").GetString()!;
         Assert.True(Path.IsPathRooted(reportDir));
@@ -73,6 +78,9 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("dataset ready from cache", again.Stderr);
         Assert.Contains("report.html", again.Stderr);
+        Assert.StartsWith("## Evaluation", again.Stdout);
+        Assert.Contains("| accuracy | ", again.Stdout);
+        Assert.Matches(@"Report: /\S+/trials/t1/report/report\.html\n$", again.Stdout);
     }
 
     [Theory]
