@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Pipeline.Runs;
 
 namespace Pipeline.Evaluator.Evaluation;
 
@@ -28,7 +29,7 @@ internal static class ReportHtml
         figcaption { overflow-wrap: anywhere; } .wrong { color: #b00020; }
         """;
 
-    public static string Render(Guid runId, string trialId, ReportInput input, ReportPlots plots)
+    public static string Render(ReportInput input, ReportPlots plots)
     {
         var metrics = input.Metrics;
         var html = new StringBuilder();
@@ -38,12 +39,12 @@ internal static class ReportHtml
             <head>
             <meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-            <title>Evaluation report {runId} {Encode(trialId)}</title>
+            <title>Evaluation report: {Encode(input.Subject)}</title>
             <style>{Style}</style>
             </head>
             <body>
             <h1>Evaluation report</h1>
-            <p class="muted">Run {runId}, trial {Encode(trialId)}</p>
+            <p class="muted">{Encode(input.Subject)}</p>
             <div class="headline">{Percent(metrics.Accuracy)} test accuracy<small>{Encode(TopKSummary(metrics))}{metrics.Count} test images</small></div>
             <p>Macro F1 {Score(metrics.MacroAverage.F1)}{ProbabilitySummary(metrics)}</p>
             """);
@@ -52,11 +53,14 @@ internal static class ReportHtml
         html.Append($"""
             <h2>F1 per class</h2>
             <img class="plot" alt="F1 per class, worst first" src="{PngDataUri(plots.F1Png)}">
-            <h2>Training curves</h2>
-            <img class="plot" alt="Training and validation loss and accuracy per epoch" src="{PngDataUri(plots.CurvesPng)}">
             <h2>Confusion matrix</h2>
             <img class="plot" alt="Confusion matrix, rows are true classes" src="{PngDataUri(plots.ConfusionPng)}">
             """);
+        if (plots.CurvesPng is { } curvesPng)
+            html.Append($"""
+                <h2>Training curves</h2>
+                <img class="plot" alt="Training and validation loss and accuracy per epoch" src="{PngDataUri(curvesPng)}">
+                """);
         if (plots.ReliabilityPng is { } reliabilityPng)
             html.Append($"""
                 <h2>Calibration</h2>
@@ -70,7 +74,6 @@ internal static class ReportHtml
 
     private static void AppendSettings(StringBuilder html, ReportInput input)
     {
-        var training = input.History.Training;
         var splits = string.Join(", ", input.Dataset.SplitCounts.Select(split => $"{split.Key} {split.Value}"));
         html.Append($"""
             <h2>Dataset and training</h2>
@@ -79,14 +82,25 @@ internal static class ReportHtml
             <dt>Classes</dt><dd>{input.Metrics.Classes.Count}: {Encode(string.Join(", ", input.Metrics.Classes))}</dd>
             <dt>Images per split</dt><dd>{Encode(splits)}</dd>
             <dt>Quarantined files</dt><dd>{input.Dataset.QuarantinedCount}</dd>
+
+            """);
+        if (input.History is { } history)
+            AppendTraining(html, history);
+        html.Append("</dl>\n");
+    }
+
+    private static void AppendTraining(StringBuilder html, TrainingHistory history)
+    {
+        var training = history.Training;
+        html.Append($"""
             <dt>Backbone</dt><dd>{Encode(training.Backbone)}</dd>
             <dt>Weights</dt><dd>{Encode(training.EffectiveWeights ?? "")}</dd>
             <dt>Mode</dt><dd>{training.Mode.ToString().ToLowerInvariant()}</dd>
-            <dt>Epochs</dt><dd>{input.History.Epochs.Count} trained of {training.Epochs} planned; best epoch {input.History.BestEpoch} kept</dd>
+            <dt>Epochs</dt><dd>{history.Epochs.Count} trained of {training.Epochs} planned; best epoch {history.BestEpoch} kept</dd>
             <dt>Learning rate</dt><dd>{training.LearningRate.ToString("G", CultureInfo.InvariantCulture)}</dd>
             <dt>Batch size</dt><dd>{training.BatchSize}</dd>
-            <dt>Seed</dt><dd>{input.History.Seed}</dd>
-            </dl>
+            <dt>Seed</dt><dd>{history.Seed}</dd>
+
             """);
     }
 
