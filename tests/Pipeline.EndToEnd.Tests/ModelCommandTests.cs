@@ -80,6 +80,31 @@ public sealed class ModelCommandTests(FashionMnistFixture data)
         Assert.Contains(expected, result.Json().GetProperty("error").GetString());
     }
 
+    [Theory]
+    [InlineData("predict", "predictions")]
+    [InlineData("evaluate", "reportDir")]
+    public async Task A_command_line_that_does_not_parse_is_a_usage_error_in_the_commands_own_json_shape(string command, string field)
+    {
+        var result = await PipelineCli.RunAsync(Timeout, command, "model.safetensors", data.DataDir, "--batch-size", "many", "--json");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var json = result.Json();
+        Assert.True(json.TryGetProperty(field, out _), result.ToString());
+        Assert.Contains("many", json.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("predict", "MODEL", "--top", "--batch-size", "--store", "--json", "path,rank,class,probability")]
+    [InlineData("evaluate", "MODEL", "DIR", "--out", "--mistakes", "--store", "--json")]
+    public async Task Help_explains_every_argument_and_option(string command, params string[] expected)
+    {
+        var result = await PipelineCli.RunAsync(Timeout, command, "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var text in expected.Append("run:<id>"))
+            Assert.Contains(text, result.Stdout);
+    }
+
     [Fact]
     public async Task Evaluate_writes_the_full_report_for_a_new_labelled_folder()
     {
