@@ -33,7 +33,7 @@ public sealed class RunCommandTests(FashionMnistFixture data)
 
         var reportDir = json.GetProperty("reportDir").GetString()!;
         Assert.True(Path.IsPathRooted(reportDir));
-        foreach (var file in new[] { "metrics.json", "curves.png", "confusion.png", "report.html" })
+        foreach (var file in new[] { "metrics.json", "curves.png", "confusion.png", "f1.png", "reliability.png", "report.html" })
             Assert.True(new FileInfo(Path.Combine(reportDir, file)) is { Exists: true, Length: > 100 }, $"{file} missing in {reportDir}");
 
         var metricsJson = File.ReadAllText(Path.Combine(reportDir, "metrics.json"));
