@@ -9,6 +9,8 @@ namespace Pipeline.Cli.Commands;
 /// <summary>`pipeline predict`: classifies new images with a trained model, prepared exactly as its training images were.</summary>
 public static class PredictCommand
 {
+    private const int BatchesPerChunk = 16;
+
     public static Command Create()
     {
         var model = new ModelOptions();
@@ -38,15 +40,27 @@ public static class PredictCommand
                 return Rejected(asJson, problem!);
             using (classifier)
             {
-                var loaded = ImageFiles.Load(Expand(parse.GetRequiredValue(images)), classifier.Preprocessing);
-                var predictions = loaded.Images.Count == 0 ? [] : Rank(classifier.Predict(loaded.Images, parse.GetValue(model.BatchSize)), loaded.Paths, k);
-                if (asJson)
-                    CommandOutput.Json(new PredictionsJson(1, predictions, loaded.Errors, null));
-                else
+                var batchSize = parse.GetValue(model.BatchSize);
+                var predictions = new List<ImagePrediction>();
+                var errors = new List<ImageFileError>();
+                if (!asJson)
+                    Console.Out.WriteLine("path,rank,class,probability");
+                // A chunk of whole batches at a time: memory stays bounded for any folder, and without unreadable files
+                // the batches are the ones a single pass would make.
+                foreach (var chunk in Expand(parse.GetRequiredValue(images)).Chunk(batchSize * BatchesPerChunk))
                 {
-                    WriteCsv(predictions);
-                    CommandOutput.Errors(loaded.Errors);
+                    var loaded = ImageFiles.Load(chunk, classifier.Preprocessing);
+                    var ranked = loaded.Images.Count == 0 ? [] : Rank(classifier.Predict(loaded.Images, batchSize), loaded.Paths, k);
+                    predictions.AddRange(ranked);
+                    errors.AddRange(loaded.Errors);
+                    if (!asJson)
+                    {
+                        WriteCsv(ranked);
+                        CommandOutput.Errors(loaded.Errors);
+                    }
                 }
+                if (asJson)
+                    CommandOutput.Json(new PredictionsJson(1, predictions, errors, null));
                 return predictions.Count > 0 ? ExitCodes.Success : ExitCodes.RunFailed;
             }
         });
@@ -71,7 +85,6 @@ public static class PredictCommand
 
     private static void WriteCsv(IEnumerable<ImagePrediction> predictions)
     {
-        Console.Out.WriteLine("path,rank,class,probability");
         foreach (var prediction in predictions)
             for (var rank = 0; rank < prediction.Top.Count; rank++)
                 Console.Out.WriteLine(string.Join(',', Csv(prediction.Path), rank + 1, Csv(prediction.Top[rank].Class),
