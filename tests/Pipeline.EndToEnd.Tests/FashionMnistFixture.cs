@@ -36,10 +36,11 @@ public sealed class FashionMnistFixture : IAsyncLifetime
     private async Task<TrainedRun> TrainAsync()
     {
         var store = NewStore();
-        var result = await PipelineCli.RunAsync(TimeSpan.FromMinutes(10), "run", DataDir, "--backbone", "mlnet-resnet18", "--epochs", "1",
+        // Small batches: 140 training images give the head enough Adam steps in two epochs.
+        var result = await PipelineCli.RunAsync(TimeSpan.FromMinutes(15), "run", DataDir, "--backbone", "mlnet-resnet18", "--epochs", "2",
             "--batch-size", "8", "--store", store, "--json");
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json();
-        return new TrainedRun(store, json.GetProperty("runId").GetString()!, json.GetProperty("reportDir").GetString()!);
+        return new TrainedRun(store, json.GetProperty("runId").GetString()!, json.GetProperty("reportDir").GetString()!, result);
     }
 }
