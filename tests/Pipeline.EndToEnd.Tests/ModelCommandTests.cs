@@ -124,7 +124,8 @@ public sealed class ModelCommandTests(FashionMnistFixture data)
         Assert.Equal(reportDir, json.GetProperty("reportDir").GetString());
         Assert.Equal(8, json.GetProperty("count").GetInt32());
         Assert.Equal(Path.Combine(folder, "bag", "broken.png"), Assert.Single(json.GetProperty("errors").EnumerateArray()).GetProperty("path").GetString());
-        foreach (var file in new[] { "metrics.json", "confusion.png", "f1.png", "reliability.png", "report.html" })
+        // The model file sits in its trial folder, beside its history: the report shows how it was trained.
+        foreach (var file in new[] { "metrics.json", "confusion.png", "f1.png", "reliability.png", "curves.png", "report.html" })
             Assert.True(File.Exists(Path.Combine(reportDir, file)), $"{file} missing in {reportDir}");
         var metricsJson = File.ReadAllText(Path.Combine(reportDir, "metrics.json"));
         DocumentSchemas.AssertValid(DocumentSchemas.Metrics, metricsJson);

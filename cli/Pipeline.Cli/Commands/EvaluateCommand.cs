@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Text.Json;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
 using Pipeline.Evaluator.Evaluation;
 using Pipeline.Evaluator.Prediction;
+using Pipeline.Runs;
 using Pipeline.Storage;
 
 namespace Pipeline.Cli.Commands;
@@ -25,9 +27,10 @@ public static class EvaluateCommand
         };
         var command = new Command("evaluate",
             "Scores a trained model on a labelled ImageFolder and writes the same report as a run's evaluation (metrics.json, " +
-            "plots, report.html), without the training curves. Images are prepared exactly as the model's training images " +
-            "were; a file that cannot be read is reported on stderr and skipped. Prints a Markdown summary (on stderr with " +
-            "--json). Exit code 0 with a report, 1 when no image could be read, 2 for a usage error.")
+            "plots, report.html; training curves and settings when the model sits in a run's trial folder, beside its " +
+            "history.json). Images are prepared exactly as the model's training images were; a file that cannot be read is " +
+            "reported on stderr and skipped. Prints a Markdown summary (on stderr with --json). Exit code 0 with a report, " +
+            "1 when no image could be read, 2 for a usage error.")
         {
             model.Model, dataDir, output, mistakes,
         };
@@ -48,7 +51,7 @@ public static class EvaluateCommand
             {
                 return Rejected(asJson, $"DIR: {e.Message}");
             }
-            var (classifier, problem) = await model.LoadAsync(parse);
+            var (classifier, modelFile, problem) = await model.LoadAsync(parse);
             if (classifier is null)
                 return Rejected(asJson, problem!);
             using (classifier)
@@ -74,7 +77,7 @@ public static class EvaluateCommand
                 {
                     Subject = $"{parse.GetRequiredValue(model.Model)} on {folder}",
                     Metrics = scored.Metrics,
-                    History = null,
+                    History = await TrainingHistoryBesideAsync(modelFile),
                     Dataset = new DatasetSummary(folder, new Dictionary<string, int> { ["evaluated"] = loaded.Images.Count }, loaded.Errors.Count),
                     Mistakes = scored.Mistakes,
                 }, cancellationToken);
@@ -85,6 +88,26 @@ public static class EvaluateCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// A model in a run's trial folder has its training history beside it: the report then shows how it was trained.
+    /// A model file on its own has none, and an unreadable one is no reason to give up the report.
+    /// </summary>
+    private static async Task<TrainingHistory?> TrainingHistoryBesideAsync(string modelFile)
+    {
+        var historyFile = Path.Combine(Path.GetDirectoryName(modelFile)!, ObjectKeys.HistoryFileName);
+        if (!File.Exists(historyFile))
+            return null;
+        try
+        {
+            await using var stream = File.OpenRead(historyFile);
+            return await JsonSerializer.DeserializeAsync<TrainingHistory>(stream, PipelineJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static int Rejected(bool asJson, string message) =>

@@ -31,22 +31,22 @@ internal sealed class ModelOptions
         command.Options.Add(Json);
     }
 
-    /// <returns>The classifier, or null and what the user should do (a usage error).</returns>
-    public async Task<(ImageClassifier? Classifier, string? Problem)> LoadAsync(ParseResult parse)
+    /// <returns>The classifier and its file, or null and what the user should do (a usage error).</returns>
+    public async Task<(ImageClassifier? Classifier, string Path, string? Problem)> LoadAsync(ParseResult parse)
     {
         if (parse.GetValue(BatchSize) < 1)
-            return (null, "--batch-size must be at least 1.");
+            return (null, "", "--batch-size must be at least 1.");
         var (path, problem) = await ModelArgument.ResolveAsync(parse.GetRequiredValue(Model), parse.GetValue(Store)!.FullName);
         if (path is null)
-            return (null, problem);
+            return (null, "", problem);
         try
         {
             await using var file = File.OpenRead(path);
-            return (ImageClassifier.Load(file), null);
+            return (ImageClassifier.Load(file), path, null);
         }
         catch (PipelineException e)
         {
-            return (null, $"MODEL: {path}: {e.Message}");
+            return (null, path, $"MODEL: {path}: {e.Message}");
         }
     }
 }

@@ -35,7 +35,7 @@ public static class PredictCommand
             var k = parse.GetValue(top);
             if (k < 1)
                 return Rejected(asJson, "--top must be at least 1.");
-            var (classifier, problem) = await model.LoadAsync(parse);
+            var (classifier, _, problem) = await model.LoadAsync(parse);
             if (classifier is null)
                 return Rejected(asJson, problem!);
             using (classifier)
