@@ -10,13 +10,14 @@
 #   nodejs, npm:            run s3rver, the S3 server of the S3 store tests (only when npm is missing)
 #   infra/s3rver:           s3rver itself, pinned by its package-lock.json (npm ci, only when missing)
 #   rabbitmq-server:        the broker of `pipeline cluster up` (the cluster tests' deployment)
+#   chromium:               the browser the report test opens report.html in (Playwright drives it; none is downloaded)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tests=false
 [ "${1:-}" = "--test" ] && tests=true
 packages=(patchelf g++ python3 fonts-dejavu-core dataset-fashion-mnist)
 if $tests; then
-  packages+=(python3-torch docker-compose rabbitmq-server)
+  packages+=(python3-torch docker-compose rabbitmq-server chromium)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 missing=()

@@ -4,6 +4,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 bash infra/scripts/install-deps.sh --test
+# The browser test drives Debian's chromium; Playwright must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

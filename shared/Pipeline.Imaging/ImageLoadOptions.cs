@@ -8,6 +8,9 @@ public sealed record ImageLoadOptions(int Size, ResizeMode Resize, string Backgr
 {
     public const long DefaultMaxPixels = 50_000_000;
 
+    /// <summary>Files larger than this are refused before they are read, wherever images come from.</summary>
+    public const long DefaultMaxFileBytes = 64L * 1024 * 1024;
+
     public static ImageLoadOptions From(PreprocessingSpec spec, long maxPixels = DefaultMaxPixels) =>
         new(spec.ImageSize, spec.Resize, spec.Background, maxPixels);
 

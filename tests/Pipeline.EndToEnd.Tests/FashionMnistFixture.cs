@@ -9,6 +9,10 @@ namespace Pipeline.EndToEnd.Tests;
 public sealed class FashionMnistFixture : IAsyncLifetime
 {
     public const int PerClass = 20;
+    private readonly Lazy<Task<TrainedRun>> _trained;
+
+    public FashionMnistFixture() => _trained = new(TrainAsync);
+
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "pipeline-e2e", Guid.NewGuid().ToString("N"));
     public string DataDir => Path.Combine(Root, "fashion-mnist");
 
@@ -25,4 +29,18 @@ public sealed class FashionMnistFixture : IAsyncLifetime
     }
 
     public string NewStore() => Path.Combine(Root, "store-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>One small model trained on the dataset, shared by the tests that use a model rather than test training.</summary>
+    public Task<TrainedRun> TrainedRunAsync() => _trained.Value;
+
+    private async Task<TrainedRun> TrainAsync()
+    {
+        var store = NewStore();
+        // Small batches: 140 training images give the head enough Adam steps in two epochs.
+        var result = await PipelineCli.RunAsync(TimeSpan.FromMinutes(15), "run", DataDir, "--backbone", "mlnet-resnet18", "--epochs", "2",
+            "--batch-size", "8", "--store", store, "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        return new TrainedRun(store, json.GetProperty("runId").GetString()!, json.GetProperty("reportDir").GetString()!, result);
+    }
 }

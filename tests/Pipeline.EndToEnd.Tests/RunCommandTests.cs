@@ -12,26 +12,29 @@ public sealed class RunCommandTests(FashionMnistFixture data)
     [Fact]
     public async Task A_run_trains_evaluates_and_reports()
     {
-        var store = data.NewStore();
+        // The collection's shared run: the tests of `predict` and `evaluate` use its model.
+        var (store, _, _, result) = await data.TrainedRunAsync();
 
-        // Small batches: 140 training images give the head enough Adam steps in two epochs.
-        var result = await PipelineCli.RunAsync(Timeout, "run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "2",
-            "--batch-size", "8", "--store", store, "--json");
-
-        Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json();
         Assert.Equal(1, json.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("Completed", json.GetProperty("state").GetString());
         var accuracy = json.GetProperty("testAccuracy").GetDouble();
         Assert.True(accuracy > 0.35, $"test accuracy {accuracy} is not clearly above chance (0.1). {result}");
         Assert.Contains("epoch 2/2", result.Stderr);
+        // With --json the Markdown summary goes to stderr; stdout holds only the object.
+        Assert.Contains("## Evaluation", result.Stderr);
+        Assert.Contains("| macro F1 |", result.Stderr);
+        Assert.Contains("| expected calibration error |", result.Stderr);
+        Assert.Contains("Worst classes (F1): `", result.Stderr);
 
         var reportDir = json.GetProperty("reportDir").GetString()!;
         Assert.True(Path.IsPathRooted(reportDir));
-        foreach (var file in new[] { "metrics.json", "curves.png", "confusion.png", "report.html" })
+        foreach (var file in new[] { "metrics.json", "curves.png", "confusion.png", "f1.png", "reliability.png", "report.html" })
             Assert.True(new FileInfo(Path.Combine(reportDir, file)) is { Exists: true, Length: > 100 }, $"{file} missing in {reportDir}");
 
-        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(reportDir, "metrics.json")));
+        var metricsJson = File.ReadAllText(Path.Combine(reportDir, "metrics.json"));
+        DocumentSchemas.AssertValid(DocumentSchemas.Metrics, metricsJson);
+        using var metrics = JsonDocument.Parse(metricsJson);
         var m = metrics.RootElement;
         Assert.Equal(accuracy, m.GetProperty("accuracy").GetDouble(), 6);
         var classes = m.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToList();
@@ -71,6 +74,9 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("dataset ready from cache", again.Stderr);
         Assert.Contains("report.html", again.Stderr);
+        Assert.StartsWith("## Evaluation", again.Stdout);
+        Assert.Contains("| accuracy | ", again.Stdout);
+        Assert.Matches(@"Report: /\S+/trials/t1/report/report\.html\n$", again.Stdout);
     }
 
     [Theory]

@@ -14,7 +14,15 @@ public static class ParseErrors
             Console.Error.WriteLine($"error: {error}");
         Console.Error.WriteLine($"See '{string.Join(' ', parse.CommandResult.Command.Parents.OfType<Command>().Reverse().Select(c => c.Name).Append(parse.CommandResult.Command.Name))} --help'.");
         if (asJson)
-            Console.Out.WriteLine(JsonSerializer.Serialize(RunOutcomeJson.Rejected(string.Join(" ", errors)), PipelineJson.Options));
+            Console.Out.WriteLine(JsonSerializer.Serialize(Rejected(parse.CommandResult.Command.Name, string.Join(" ", errors)), PipelineJson.Options));
         return ExitCodes.BadInput;
     }
+
+    /// <summary>The command's own --json shape, so that a script reads a usage error where it reads a result.</summary>
+    private static object Rejected(string command, string error) => command switch
+    {
+        "predict" => PredictionsJson.Rejected(error),
+        "evaluate" => EvaluationJson.Rejected(error),
+        _ => RunOutcomeJson.Rejected(error),
+    };
 }

@@ -9,6 +9,8 @@ public static class PipelineCommand
             "(ResNet transfer learning or fine-tuning, metrics and an HTML report).")
         {
             RunCommand.Create(),
+            PredictCommand.Create(),
+            EvaluateCommand.Create(),
             DatasetsCommand.Create(),
             ClusterCommand.Create(),
         };

@@ -138,6 +138,8 @@ public static class RunCommand
             }
             if (!asJson)
                 renderer.Finished(outcome);
+            if (outcome is { State: RunState.Completed, ReportDir: { } reportDir })
+                ReportSummary.Print(reportDir, asJson);
             var exitCode = outcome.State switch
             {
                 RunState.Completed => ExitCodes.Success,

@@ -9,7 +9,8 @@ namespace Pipeline.Evaluator.Evaluation;
 /// </summary>
 public sealed record ClassificationMetrics
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>2 added the log-likelihood, calibration, the row-normalised confusion matrix and each class's most frequent confusion.</summary>
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
@@ -27,11 +28,32 @@ public sealed record ClassificationMetrics
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? Top5Accuracy { get; init; }
 
+    /// <summary>Mean negative log-likelihood of the true class (natural log; lower is better); absent without probabilities.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? NegativeLogLikelihood { get; init; }
+
+    /// <summary>
+    /// Expected calibration error over 15 equal-width bins of top-1 confidence (0..1; 0 when confidence matches accuracy
+    /// in every bin); absent without probabilities.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ExpectedCalibrationError { get; init; }
+
+    /// <summary>The bins behind <see cref="ExpectedCalibrationError"/>, lowest confidence first: the reliability diagram's data.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<CalibrationBin>? CalibrationBins { get; init; }
+
     /// <summary>Class names in the order given (sorted folder names); a label is an index into this list.</summary>
     public required IReadOnlyList<string> Classes { get; init; }
 
     /// <summary>Counts: <c>ConfusionMatrix[trueLabel][predictedLabel]</c>.</summary>
     public required int[][] ConfusionMatrix { get; init; }
+
+    /// <summary>
+    /// <see cref="ConfusionMatrix"/> with each row divided by its class's support, so that a row sums to 1 (the diagonal is
+    /// the recall); a class absent from the test split has a row of zeros. Empty in files of schema version 1.
+    /// </summary>
+    public double[][] NormalizedConfusionMatrix { get; init; } = [];
 
     public required IReadOnlyList<ClassMetrics> PerClass { get; init; }
 
@@ -44,7 +66,7 @@ public sealed record ClassificationMetrics
     /// <param name="classes">Class names; labels index into this list.</param>
     /// <param name="truth">True label of every sample.</param>
     /// <param name="predicted">Predicted label of every sample, in the same order.</param>
-    /// <param name="probabilities">Optional softmax output, row-major [samples, classes]; enables top-k accuracy.</param>
+    /// <param name="probabilities">Optional softmax output, row-major [samples, classes]; enables top-k accuracy, the log-likelihood and calibration.</param>
     /// <exception cref="ArgumentException">Empty or duplicate classes, no samples, mismatched lengths, or non-finite probabilities.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label outside 0..classes-1.</exception>
     public static ClassificationMetrics Compute(IReadOnlyList<string> classes, ReadOnlySpan<int> truth, ReadOnlySpan<int> predicted, float[]? probabilities = null)
@@ -61,16 +83,21 @@ public sealed record ClassificationMetrics
             ValidateProbabilities(probabilities, truth.Length, classes.Count);
 
         var confusion = ConfusionCounts(classes.Count, truth, predicted);
-        var perClass = classes.Select((name, label) => ScoreClass(name, label, confusion)).ToList();
+        var perClass = classes.Select((name, label) => ScoreClass(classes, label, confusion)).ToList();
         var correct = Enumerable.Range(0, classes.Count).Sum(label => confusion[label][label]);
+        var calibrationBins = probabilities is null ? null : ProbabilityScores.CalibrationBins(truth, predicted, probabilities, classes.Count);
         return new ClassificationMetrics
         {
             Count = truth.Length,
             Accuracy = (double)correct / truth.Length,
             Top3Accuracy = probabilities is null ? null : TopKAccuracy(3, truth, probabilities, classes.Count),
             Top5Accuracy = probabilities is null ? null : TopKAccuracy(5, truth, probabilities, classes.Count),
+            NegativeLogLikelihood = probabilities is null ? null : ProbabilityScores.NegativeLogLikelihood(truth, probabilities, classes.Count),
+            ExpectedCalibrationError = calibrationBins is null ? null : ProbabilityScores.ExpectedCalibrationError(calibrationBins),
+            CalibrationBins = calibrationBins,
             Classes = classes.ToList(),
             ConfusionMatrix = confusion,
+            NormalizedConfusionMatrix = confusion.Select(row => row.Select(count => Ratio(count, row.Sum())).ToArray()).ToArray(),
             PerClass = perClass,
             MacroAverage = Average(perClass, _ => 1),
             WeightedAverage = Average(perClass, score => score.Support),
@@ -112,14 +139,24 @@ public sealed record ClassificationMetrics
         return confusion;
     }
 
-    private static ClassMetrics ScoreClass(string name, int label, int[][] confusion)
+    private static ClassMetrics ScoreClass(IReadOnlyList<string> classes, int label, int[][] confusion)
     {
         var truePositives = confusion[label][label];
         var support = confusion[label].Sum();
         var predictedCount = confusion.Sum(row => row[label]);
         var precision = Ratio(truePositives, predictedCount);
         var recall = Ratio(truePositives, support);
-        return new ClassMetrics(name, precision, recall, F1(precision, recall), support);
+        return new ClassMetrics(classes[label], precision, recall, F1(precision, recall), support, MostFrequentConfusion(classes, label, confusion[label]));
+    }
+
+    /// <summary>The off-diagonal cell of the class's row with the largest count; ties go to the lower label.</summary>
+    private static ClassConfusion? MostFrequentConfusion(IReadOnlyList<string> classes, int label, int[] row)
+    {
+        var worst = -1;
+        for (var other = 0; other < row.Length; other++)
+            if (other != label && row[other] > 0 && (worst < 0 || row[other] > row[worst]))
+                worst = other;
+        return worst < 0 ? null : new ClassConfusion(classes[worst], row[worst], Ratio(row[worst], row.Sum()));
     }
 
     private static double Ratio(double numerator, double denominator) => denominator == 0 ? 0 : numerator / denominator;

@@ -9,17 +9,20 @@ internal static class ConfusionMatrixPlot
     private const int CellPixelsWithCounts = 56;
     private const int CellPixelsWithoutCounts = 24;
     private const int MinimumPlotPixels = 320;
-    private const int MarginPixels = 240;
+
+    // Past this the image would be unwieldy in a page; cells shrink and labels thin out instead.
+    private const int MaximumPlotPixels = 1600;
+
+    // Room for an axis title and the gap to the tick labels; the colour bar and its title on the right.
+    private const int AxisTitlePixels = 50;
+    private const int ColorBarPixels = 130;
 
     // Past this many classes the counts would not fit their cells; the colours still tell the story.
     private const int MaxClassesWithCounts = 30;
 
-    // Beyond this, rotate column labels so that neighbours do not overlap.
-    private const int MaxUnrotatedLabelLength = 6;
+    public static byte[] Render(IReadOnlyList<string> classes, int[][] confusion) => Build(classes, confusion).ToPng();
 
-    private const int MaxLabelLength = 28;
-
-    public static byte[] Render(IReadOnlyList<string> classes, int[][] confusion)
+    public static PlotFigure Build(IReadOnlyList<string> classes, int[][] confusion)
     {
         var n = classes.Count;
         var counts = new double[n, n];
@@ -44,22 +47,23 @@ internal static class ConfusionMatrixPlot
         if (showCounts)
             AddCounts(plot, confusion, maxCount);
 
-        var labels = classes.Select(Shorten).ToArray();
-        var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
-        plot.Axes.Bottom.SetTicks(positions, labels);
-        plot.Axes.Left.SetTicks(positions.Reverse().ToArray(), labels);
-        if (labels.Any(label => label.Length > MaxUnrotatedLabelLength))
-            RotateColumnLabels(plot, labels);
+        var side = Math.Clamp(n * (showCounts ? CellPixelsWithCounts : CellPixelsWithoutCounts), MinimumPlotPixels, MaximumPlotPixels);
+        var axis = ClassAxis.Measure(classes, plot);
+        var columnLayout = AxisLabelLayout.ForHorizontalAxis(n, side, axis.LineHeight, axis.Widest);
+        var rowLayout = AxisLabelLayout.ForVerticalAxis(n, side, axis.LineHeight);
+        axis.Apply(plot.Axes.Bottom, Enumerable.Range(0, n).Select(i => (double)i).ToArray(), columnLayout);
+        axis.Apply(plot.Axes.Left, Enumerable.Range(0, n).Select(i => (double)(n - 1 - i)).ToArray(), rowLayout);
         plot.XLabel("predicted class");
         plot.YLabel("true class");
         plot.Title("Confusion matrix (test split)");
         plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
         plot.HideGrid();
 
-        var cellPixels = showCounts ? CellPixelsWithCounts : CellPixelsWithoutCounts;
-        var side = Math.Max(n * cellPixels, MinimumPlotPixels) + MarginPixels;
-        // The extra width is for the colour bar, so that the cells stay square.
-        return PlotImage.ToPng(plot, side + CellPixelsWithCounts * 2, side);
+        // A fixed frame keeps the cells square and gives the label layout the axis length it planned with.
+        var left = (int)Math.Ceiling(axis.Widest) + AxisTitlePixels;
+        var bottom = axis.ReserveRoomBelow(plot.Axes.Bottom, columnLayout, AxisTitlePixels);
+        plot.Layout.Fixed(new PixelPadding(left, ColorBarPixels, bottom, AxisTitlePixels));
+        return new PlotFigure(plot, left + side + ColorBarPixels, AxisTitlePixels + side + bottom);
     }
 
     private static void AddCounts(Plot plot, int[][] confusion, double maxCount)
@@ -76,22 +80,6 @@ internal static class ConfusionMatrixPlot
                 text.LabelFontColor = count > maxCount / 2 ? Colors.White : Colors.Black;
             }
     }
-
-    // ScottPlot does not make room for rotated tick labels by itself: measure the widest and reserve its height.
-    private static void RotateColumnLabels(Plot plot, string[] labels)
-    {
-        const float degrees = 45;
-        var style = plot.Axes.Bottom.TickLabelStyle;
-        // Each label ends at its tick and runs down to the left, into the margin the row labels leave.
-        style.Rotation = -degrees;
-        style.Alignment = Alignment.MiddleRight;
-        using var paint = Paint.NewDisposablePaint();
-        var widest = labels.Max(label => new LabelStyle { Text = label, FontName = style.FontName, FontSize = style.FontSize }.Measure(paint).Width);
-        var labelHeight = plot.Axes.Bottom.Label.FontSize * 2;
-        plot.Axes.Bottom.MinimumSize = widest * MathF.Sin(degrees * MathF.PI / 180) + labelHeight + style.FontSize;
-    }
-
-    private static string Shorten(string label) => label.Length <= MaxLabelLength ? label : label[..(MaxLabelLength - 1)] + "…";
 
     private sealed class ReversedColormap(IColormap colormap) : IColormap
     {

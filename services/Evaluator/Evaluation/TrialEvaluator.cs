@@ -2,17 +2,12 @@ using Pipeline.Datasets;
 using Pipeline.ModelZoo.Classification;
 using Pipeline.Runs;
 using Pipeline.Storage;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 
 namespace Pipeline.Evaluator.Evaluation;
 
 /// <summary>Scores a trained model on the test split and writes the report. A finished report is reused, not redone.</summary>
 public sealed class TrialEvaluator(IObjectStore store, ReportWriter reports)
 {
-    private const int ThumbnailSize = 96;
-
     public async Task<TrialEvaluation> EvaluateAsync(EvaluationRequest command, CancellationToken cancellationToken)
     {
         var files = ReportFiles.For(command.RunId, command.TrialId);
@@ -26,42 +21,19 @@ public sealed class TrialEvaluator(IObjectStore store, ReportWriter reports)
         var manifest = await store.GetJsonAsync<DatasetManifest>(command.ManifestKey, cancellationToken);
         var history = await store.GetJsonAsync<TrainingHistory>(command.HistoryKey, cancellationToken);
         var test = await SplitImages.LoadAsync(store, manifest, DatasetSplits.Test, cancellationToken);
-        Predictions predictions;
+        ScoredModel scored;
         await using (var model = await store.OpenSeekableAsync(command.ModelKey, cancellationToken))
         using (var classifier = ImageClassifier.Load(model))
-            predictions = classifier.Predict(test, command.Evaluation.BatchSize, cancellationToken);
+            scored = ModelScoring.Score(classifier, test, manifest[DatasetSplits.Test].Files, command.Evaluation, cancellationToken);
 
-        var metrics = ClassificationMetrics.Compute(manifest.Classes, test.Labels, predictions.Labels,
-            predictions.Probabilities.SelectMany(row => row).ToArray());
-        await reports.WriteAsync(store, command.RunId, command.TrialId, new ReportInput
+        await reports.WriteAsync(store, files, new ReportInput
         {
-            Metrics = metrics,
+            Subject = $"Run {command.RunId}, trial {command.TrialId}",
+            Metrics = scored.Metrics,
             History = history,
             Dataset = new DatasetSummary(manifest.Source, manifest.Splits.ToDictionary(s => s.Key, s => s.Value.Count), manifest.Quarantine.Count),
-            Mistakes = Mistakes(manifest, test, predictions, command.Evaluation.Mistakes),
+            Mistakes = scored.Mistakes,
         }, cancellationToken);
-        return new TrialEvaluation(files.MetricsKey, files.HtmlKey, metrics.Accuracy);
-    }
-
-    /// <summary>The most confident mistakes first: those say most about what the model confuses.</summary>
-    private static List<MisclassifiedExample> Mistakes(DatasetManifest manifest, SplitImages test, Predictions predictions, int count)
-    {
-        var files = manifest[DatasetSplits.Test].Files;
-        return Enumerable.Range(0, test.Count)
-            .Where(i => predictions.Labels[i] != test.Labels[i])
-            .OrderByDescending(i => predictions.Probabilities[i][predictions.Labels[i]])
-            .Take(count)
-            .Select(i => new MisclassifiedExample(files[i], manifest.Classes[test.Labels[i]], manifest.Classes[predictions.Labels[i]],
-                predictions.Probabilities[i][predictions.Labels[i]], Thumbnail(test, i)))
-            .ToList();
-    }
-
-    private static byte[] Thumbnail(SplitImages images, int index)
-    {
-        using var image = Image.LoadPixelData<Rgb24>(images.Image(index), images.Width, images.Height);
-        image.Mutate(x => x.Resize(ThumbnailSize, ThumbnailSize));
-        using var png = new MemoryStream();
-        image.SaveAsPng(png);
-        return png.ToArray();
+        return new TrialEvaluation(files.MetricsKey, files.HtmlKey, scored.Metrics.Accuracy);
     }
 }

@@ -16,7 +16,8 @@ public sealed record PreprocessorOptions
 
     public static readonly PreprocessorOptions Default = new();
 
-    public long MaxFileBytes { get; init; } = 64L * 1024 * 1024;
+    /// <inheritdoc cref="ImageLoadOptions.DefaultMaxFileBytes"/>
+    public long MaxFileBytes { get; init; } = ImageLoadOptions.DefaultMaxFileBytes;
 
     /// <inheritdoc cref="ImageLoadOptions.MaxPixels"/>
     public long MaxPixels { get; init; } = ImageLoadOptions.DefaultMaxPixels;

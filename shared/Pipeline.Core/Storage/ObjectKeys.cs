@@ -25,7 +25,8 @@ public static class ObjectKeys
 
     public static string Checkpoint(Guid runId, string trialId, string name) => $"{Trial(runId, trialId)}checkpoints/{name}.safetensors";
     public static string Model(Guid runId, string trialId) => $"{Trial(runId, trialId)}model.safetensors";
-    public static string History(Guid runId, string trialId) => $"{Trial(runId, trialId)}history.json";
+    public const string HistoryFileName = "history.json";
+    public static string History(Guid runId, string trialId) => $"{Trial(runId, trialId)}{HistoryFileName}";
     public static string TrialReport(Guid runId, string trialId, string file) => $"{Trial(runId, trialId)}report/{file}";
 
     /// <summary>A key of the run's folder as a path relative to that folder (<c>trials/t1/report/report.html</c>); null for other keys.</summary>

@@ -125,7 +125,7 @@ public sealed class ClassificationMetricsTests
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
 
-        Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(2, root.GetProperty("schemaVersion").GetInt32());
         Assert.Equal(0.5, root.GetProperty("accuracy").GetDouble());
         Assert.Equal(2, root.GetProperty("confusionMatrix").GetArrayLength());
         var first = root.GetProperty("perClass")[0];
@@ -138,6 +138,108 @@ public sealed class ClassificationMetricsTests
         Assert.True(root.GetProperty("weightedAverage").TryGetProperty("precision", out _));
         Assert.False(root.TryGetProperty("top3Accuracy", out _));
         Assert.False(root.TryGetProperty("top5Accuracy", out _));
+        Assert.False(root.TryGetProperty("negativeLogLikelihood", out _));
+        Assert.False(root.TryGetProperty("expectedCalibrationError", out _));
+        Assert.Equal(1, root.GetProperty("normalizedConfusionMatrix")[1][0].GetDouble());
+        Assert.Equal("a", root.GetProperty("perClass")[1].GetProperty("mostFrequentConfusion").GetProperty("predictedClass").GetString());
+    }
+
+    [Fact]
+    public void Negative_log_likelihood_is_the_mean_of_minus_ln_the_true_class_probability()
+    {
+        // True-class probabilities 0.5 and 0.25: (ln 2 + ln 4) / 2 = 1.5 ln 2.
+        var metrics = ClassificationMetrics.Compute(["a", "b"], [0, 1], [0, 0], [0.5f, 0.5f, 0.75f, 0.25f]);
+
+        Assert.Equal(1.5 * Math.Log(2), metrics.NegativeLogLikelihood!.Value, Precision);
+    }
+
+    [Fact]
+    public void A_true_class_given_probability_zero_costs_a_finite_floor_not_infinity()
+    {
+        var metrics = ClassificationMetrics.Compute(["a", "b"], [1], [0], [1f, 0f]);
+
+        Assert.Equal(-Math.Log(1.1920929e-7), metrics.NegativeLogLikelihood!.Value, Precision); // about 15.9
+    }
+
+    [Fact]
+    public void A_perfectly_calibrated_model_has_zero_calibration_error()
+    {
+        // Ten predictions at confidence 0.8 of which eight are right; ten at 0.4 (three classes) of which four are right.
+        var truth = new int[20];
+        var predicted = new int[20];
+        var probabilities = new List<float>();
+        for (var i = 0; i < 20; i++)
+        {
+            var confident = i < 10;
+            truth[i] = confident ? (i < 8 ? 0 : 1) : (i < 14 ? 0 : 2);
+            probabilities.AddRange(confident ? [0.8f, 0.1f, 0.1f] : [0.4f, 0.3f, 0.3f]);
+        }
+
+        var metrics = ClassificationMetrics.Compute(["a", "b", "c"], truth, predicted, probabilities.ToArray());
+
+        Assert.Equal(0, metrics.ExpectedCalibrationError!.Value, 6); // 0.8f and 0.4f are off by float rounding only
+        Assert.Equal(15, metrics.CalibrationBins!.Count);
+        var occupied = metrics.CalibrationBins.Where(bin => bin.Count > 0).ToList();
+        Assert.Equal([10, 10], occupied.Select(bin => bin.Count));
+        Assert.Equal(0.4, occupied[0].Accuracy!.Value, Precision);
+        Assert.Equal(0.8, occupied[1].Accuracy!.Value, Precision);
+        Assert.All(occupied, bin => Assert.True(bin.Lower < bin.Confidence && bin.Confidence <= bin.Upper, $"{bin} holds a confidence outside its bounds"));
+        Assert.All(metrics.CalibrationBins.Where(bin => bin.Count == 0), bin => Assert.Null(bin.Accuracy));
+    }
+
+    [Fact]
+    public void A_badly_calibrated_model_has_the_calibration_error_computed_by_hand()
+    {
+        // Bin (0.6, 0.667]: two predictions at 0.65, one right: |0.5 - 0.65| = 0.15.
+        // Bin (0.933, 1]:   two predictions at 0.95, both right: |1 - 0.95| = 0.05.
+        // ECE = 2/4 * 0.15 + 2/4 * 0.05 = 0.1
+        float[] probabilities = [0.65f, 0.35f, 0.65f, 0.35f, 0.05f, 0.95f, 0.95f, 0.05f];
+
+        var metrics = ClassificationMetrics.Compute(["a", "b"], [0, 1, 1, 0], [0, 0, 1, 0], probabilities);
+
+        Assert.Equal(0.1, metrics.ExpectedCalibrationError!.Value, 6);
+        var bins = metrics.CalibrationBins!;
+        Assert.Equal((2, 0.5), (bins[9].Count, bins[9].Accuracy!.Value));
+        Assert.Equal((2, 1.0), (bins[14].Count, bins[14].Accuracy!.Value));
+        Assert.Equal(0.95, bins[14].Confidence!.Value, 6);
+    }
+
+    [Fact]
+    public void An_overconfident_model_that_is_always_wrong_has_calibration_error_equal_to_its_confidence()
+    {
+        var metrics = ClassificationMetrics.Compute(["a", "b"], [1, 1, 0], [0, 0, 1], [0.9f, 0.1f, 0.9f, 0.1f, 0.1f, 0.9f]);
+
+        Assert.Equal(0.9, metrics.ExpectedCalibrationError!.Value, 6);
+    }
+
+    [Fact]
+    public void Normalised_confusion_rows_sum_to_one_and_a_class_absent_from_the_test_split_has_a_row_of_zeros()
+    {
+        // a: 3 samples (2 right, 1 as b). b: 1 sample, predicted c. c: 2 samples, both predicted a. d: absent from the split.
+        var metrics = ClassificationMetrics.Compute(["a", "b", "c", "d"], [0, 0, 0, 1, 2, 2], [0, 0, 1, 2, 0, 0]);
+
+        Assert.Equal(
+            [[2.0 / 3, 1.0 / 3, 0, 0], [0, 0, 1, 0], [1, 0, 0, 0], [0, 0, 0, 0]],
+            metrics.NormalizedConfusionMatrix);
+        Assert.Equal(metrics.PerClass.Select(score => score.Recall), metrics.NormalizedConfusionMatrix.Select((row, i) => row[i]));
+    }
+
+    [Fact]
+    public void Each_class_names_its_most_frequent_confusion_and_a_class_never_misclassified_or_absent_names_none()
+    {
+        // a: 5 samples, 2 right, 2 as c, 1 as b -> c (2 of 5). b: 2 samples, 1 as a, 1 as c: a tie, the lower label wins -> a.
+        // c: never predicted right (both as a) -> a (2 of 2). d: absent from the split -> none. e: always right -> none.
+        int[] truth = [0, 0, 0, 0, 0, 1, 1, 2, 2, 4];
+        int[] predicted = [0, 0, 2, 2, 1, 0, 2, 0, 0, 4];
+
+        var metrics = ClassificationMetrics.Compute(["a", "b", "c", "d", "e"], truth, predicted);
+
+        Assert.Equal(new ClassConfusion("c", 2, 0.4), metrics.PerClass[0].MostFrequentConfusion);
+        Assert.Equal(new ClassConfusion("a", 1, 0.5), metrics.PerClass[1].MostFrequentConfusion);
+        Assert.Equal(new ClassConfusion("a", 2, 1.0), metrics.PerClass[2].MostFrequentConfusion);
+        Assert.Null(metrics.PerClass[3].MostFrequentConfusion);
+        Assert.Null(metrics.PerClass[4].MostFrequentConfusion);
+        Assert.Equal(0, metrics.PerClass[2].Precision); // c is never predicted correctly
     }
 
     [Fact]

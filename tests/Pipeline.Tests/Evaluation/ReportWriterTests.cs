@@ -26,19 +26,18 @@ public sealed class ReportWriterTests : IDisposable
     public void Dispose() => _root.Dispose();
 
     [Fact]
-    public async Task Writes_all_four_files_under_the_trial_report_folder()
+    public async Task Writes_metrics_plots_and_page_under_the_trial_report_folder()
     {
-        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, Input(), CancellationToken.None);
+        var files = await WriteAsync(Input());
 
-        Assert.Equal(ReportFiles.For(_runId, TrialId), files);
         var keys = await _store.ListAsync(ObjectKeys.TrialReport(_runId, TrialId, "")).ToListAsync();
-        Assert.Equal(new[] { files.ConfusionKey, files.CurvesKey, files.MetricsKey, files.HtmlKey }.Order(StringComparer.Ordinal), keys);
+        Assert.Equal(new[] { files.ConfusionKey, files.CurvesKey, files.F1Key, files.MetricsKey, files.ReliabilityKey, files.HtmlKey }.Order(StringComparer.Ordinal), keys);
     }
 
     [Fact]
     public async Task Plots_are_png_images_of_a_sensible_size()
     {
-        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, Input(), CancellationToken.None);
+        var files = await WriteAsync(Input());
 
         var (curvesWidth, curvesHeight) = PngSize(await _store.GetBytesAsync(files.CurvesKey));
         Assert.InRange(curvesWidth, 800, 2000);
@@ -51,7 +50,7 @@ public sealed class ReportWriterTests : IDisposable
     [Fact]
     public async Task Html_is_self_contained_and_encodes_user_strings()
     {
-        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, Input(), CancellationToken.None);
+        var files = await WriteAsync(Input());
 
         var html = Encoding.UTF8.GetString(await _store.GetBytesAsync(files.HtmlKey));
         Assert.Contains("a&lt;b&amp;c", html);
@@ -61,8 +60,8 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Contains("66.7 %", html); // accuracy headline: 4 of 6
         Assert.Contains("resnet50", html);
         Assert.Contains("0.0003", html); // learning rate
-        // Two plots and two thumbnails, all inline; nothing fetched from anywhere.
-        Assert.Equal(4, CountOf(html, "src=\"data:image/png;base64,"));
+        // Four plots and two thumbnails, all inline; nothing fetched from anywhere.
+        Assert.Equal(6, CountOf(html, "src=\"data:image/png;base64,"));
         Assert.DoesNotContain("<script", html);
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
@@ -72,11 +71,11 @@ public sealed class ReportWriterTests : IDisposable
     [Fact]
     public async Task Html_leaves_out_the_gallery_when_there_are_no_mistakes()
     {
-        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, Input() with { Mistakes = [] }, CancellationToken.None);
+        var files = await WriteAsync(Input() with { Mistakes = [] });
 
         var html = Encoding.UTF8.GetString(await _store.GetBytesAsync(files.HtmlKey));
         Assert.DoesNotContain("Mistakes", html);
-        Assert.Equal(2, CountOf(html, "src=\"data:image/png;base64,"));
+        Assert.Equal(4, CountOf(html, "src=\"data:image/png;base64,"));
     }
 
     [Theory]
@@ -93,7 +92,7 @@ public sealed class ReportWriterTests : IDisposable
             Mistakes = [],
         };
 
-        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, input, CancellationToken.None);
+        var files = await WriteAsync(input);
 
         var (width, height) = PngSize(await _store.GetBytesAsync(files.ConfusionKey));
         Assert.InRange(width, 300, 4000);
@@ -102,10 +101,23 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_training_history_the_report_has_no_curves_and_no_training_settings()
+    {
+        var files = await WriteAsync(Input() with { History = null, Subject = "model.safetensors on /data/new" });
+
+        var html = Encoding.UTF8.GetString(await _store.GetBytesAsync(files.HtmlKey));
+        Assert.False(await _store.ExistsAsync(files.CurvesKey));
+        Assert.DoesNotContain("Training curves", html);
+        Assert.DoesNotContain("Learning rate", html);
+        Assert.Contains("model.safetensors on /data/new", html);
+        Assert.Equal(5, CountOf(html, "src=\"data:image/png;base64,")); // three plots and two thumbnails
+    }
+
+    [Fact]
     public async Task Metrics_json_round_trips()
     {
         var input = Input();
-        var files = await new ReportWriter().WriteAsync(_store, _runId, TrialId, input, CancellationToken.None);
+        var files = await WriteAsync(input);
 
         var read = await _store.GetJsonAsync<ClassificationMetrics>(files.MetricsKey);
 
@@ -117,9 +129,29 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Equal(written.Top5Accuracy, read.Top5Accuracy);
         Assert.Equal(written.Classes, read.Classes);
         Assert.Equal(written.ConfusionMatrix, read.ConfusionMatrix);
+        Assert.Equal(written.NormalizedConfusionMatrix, read.NormalizedConfusionMatrix);
+        Assert.Equal(written.NegativeLogLikelihood, read.NegativeLogLikelihood);
+        Assert.Equal(written.ExpectedCalibrationError, read.ExpectedCalibrationError);
+        Assert.Equal(written.CalibrationBins, read.CalibrationBins);
         Assert.Equal(written.PerClass, read.PerClass);
         Assert.Equal(written.MacroAverage, read.MacroAverage);
         Assert.Equal(written.WeightedAverage, read.WeightedAverage);
+    }
+
+    [Fact]
+    public async Task Metrics_json_matches_its_published_schema()
+    {
+        var files = await WriteAsync(Input());
+
+        DocumentSchemas.AssertValid(DocumentSchemas.Metrics, Encoding.UTF8.GetString(await _store.GetBytesAsync(files.MetricsKey)));
+    }
+
+    [Fact]
+    public void The_schema_refuses_metrics_with_a_field_it_does_not_describe()
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(Input().Metrics, PipelineJson.Options).Replace("\"count\"", "\"surprise\": 1, \"count\"");
+
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => DocumentSchemas.AssertValid(DocumentSchemas.Metrics, json));
     }
 
     [Fact]
@@ -127,20 +159,29 @@ public sealed class ReportWriterTests : IDisposable
     {
         var input = Input() with { Mistakes = [new MisclassifiedExample("dog/1.jpg", "dog", MarkupClass, 0.9, [0xFF, 0xD8, 0xFF, 0xE0])] };
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => new ReportWriter().WriteAsync(_store, _runId, TrialId, input, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => WriteAsync(input));
 
         Assert.Contains("dog/1.jpg", error.Message);
         Assert.False(await _store.ExistsAsync(ReportFiles.For(_runId, TrialId).HtmlKey));
     }
 
-    private static ReportInput Input()
+    private async Task<ReportFiles> WriteAsync(ReportInput input)
+    {
+        var files = ReportFiles.For(_runId, TrialId);
+        await new ReportWriter().WriteAsync(_store, files, input, CancellationToken.None);
+        return files;
+    }
+
+    private ReportInput Input()
     {
         int[] truth = [0, 0, 1, 1, 2, 2];
         int[] predicted = [0, 1, 1, 1, 2, 0];
+        float[] probabilities = [0.7f, 0.2f, 0.1f, 0.3f, 0.6f, 0.1f, 0.1f, 0.8f, 0.1f, 0.2f, 0.5f, 0.3f, 0.1f, 0.1f, 0.8f, 0.5f, 0.1f, 0.4f];
         var thumbnail = SolidPng(32, 32);
         return new ReportInput
         {
-            Metrics = ClassificationMetrics.Compute(Classes, truth, predicted),
+            Subject = $"Run {_runId}, trial {TrialId}",
+            Metrics = ClassificationMetrics.Compute(Classes, truth, predicted, probabilities),
             History = History(6, bestEpoch: 4),
             Dataset = new DatasetSummary("pets", new Dictionary<string, int> { ["train"] = 42, ["val"] = 9, ["test"] = 6 }, QuarantinedCount: 2),
             Mistakes =
