@@ -4,6 +4,7 @@ using Pipeline.Contracts;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
@@ -43,30 +44,32 @@ public sealed class ImageLoader
     /// Decodes <paramref name="bytes"/>, honours the EXIF orientation, composites transparency on the background, resizes to the
     /// target square and writes RGB8 pixels into <paramref name="destination"/>. Never throws for bad content: returns false with a reason.
     /// </summary>
-    public bool TryLoad(byte[] bytes, Span<byte> destination, [NotNullWhen(false)] out string? problem)
+    public bool TryLoad(byte[] bytes, Span<byte> destination, [NotNullWhen(false)] out ImageProblem? problem)
     {
         if (destination.Length < PixelBytes)
             throw new ArgumentException($"The buffer holds {destination.Length} bytes; an image needs {PixelBytes}.", nameof(destination));
-        problem = bytes.Length == 0 ? "the file is empty (0 bytes)" : Decode(bytes, destination);
+        problem = bytes.Length == 0 ? new ImageProblem(QuarantineCodes.Truncated, "the file is empty (0 bytes)") : Decode(bytes, destination);
         return problem is null;
     }
 
-    private string? Decode(byte[] bytes, Span<byte> destination)
+    private ImageProblem? Decode(byte[] bytes, Span<byte> destination)
     {
         var format = Image.DetectFormat(_configuration, bytes);
         if (format is null)
-            return $"not an image: its content matches none of the formats the pipeline reads ({string.Join(", ", Formats)})";
+            return new ImageProblem(QuarantineCodes.NotAnImage, $"not an image: its content matches none of the formats the pipeline reads ({string.Join(", ", Formats)})");
         // Decoders meet arbitrary bytes here and fail in arbitrary ways (format, index, overflow, allocation errors):
         // whatever they throw, this one file is bad, not the run.
         try
         {
+            if ((format is JpegFormat ? ImageIntegrity.CheckJpeg(bytes) : format is PngFormat ? ImageIntegrity.CheckPng(bytes) : null) is { } damaged)
+                return damaged;
             var info = Image.Identify(_configuration, bytes, out _);
             if (info is null || info.Width <= 0 || info.Height <= 0)
-                return $"not a valid {format.Name}: the header holds no image size";
+                return new ImageProblem(QuarantineCodes.Corrupt, $"not a valid {format.Name}: the header holds no image size");
             var pixels = (long)info.Width * info.Height;
             if (pixels > _options.MaxPixels)
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"{info.Width}x{info.Height} pixels ({pixels / 1e6:F1} megapixels) is over the {_options.MaxPixels / 1e6:0.#} megapixel limit");
+                return new ImageProblem(QuarantineCodes.TooManyPixels, string.Create(CultureInfo.InvariantCulture,
+                    $"{info.Width}x{info.Height} pixels ({pixels / 1e6:F1} megapixels) is over the {_options.MaxPixels / 1e6:0.#} megapixel limit"));
 
             using var image = format is JpegFormat ? Image.Load<Rgb24>(_configuration, bytes) : LoadComposited(bytes);
             image.Mutate(context => context
@@ -80,9 +83,13 @@ public sealed class ImageLoader
             image.CopyPixelDataTo(destination[..PixelBytes]);
             return null;
         }
+        catch (NotSupportedException e)
+        {
+            return new ImageProblem(QuarantineCodes.UnsupportedFormat, $"a {format.Name} variant the pipeline cannot decode: {e.Message}; convert it to PNG or JPEG");
+        }
         catch (Exception e)
         {
-            return $"not a valid {format.Name}: {e.Message}";
+            return new ImageProblem(QuarantineCodes.Corrupt, $"not a valid {format.Name}: {e.Message}");
         }
     }
 

@@ -53,15 +53,15 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
 
         var quarantine = listing.Files.Select((image, i) => (image, problem: problems[i]))
             .Where(entry => entry.problem is not null)
-            .Select(entry => new QuarantinedFile(entry.image.RelativePath, entry.problem!))
+            .Select(entry => new QuarantinedFile(entry.image.RelativePath, entry.problem!.Code, entry.problem.Message))
             .ToArray();
         var usable = Enumerable.Range(0, listing.Files.Count).Where(i => problems[i] is null).ToArray();
         if (usable.Length == 0)
             throw new PipelineException(
                 $"None of the {listing.Files.Count} image files in dataset '{source.Name}' could be read; " +
-                $"for example '{quarantine[0].Path}': {quarantine[0].Reason}.");
+                $"for example '{quarantine[0].Path}': {quarantine[0].Message}.");
         foreach (var file in quarantine)
-            logger.LogWarning("Quarantined {Path}: {Reason}", file.Path, file.Reason);
+            logger.LogWarning("Quarantined {Path} ({Code}): {Message}", file.Path, file.Code, file.Message);
 
         var splitIndices = StratifiedSplitter.Split(
             usable.Select(i => new LabelledImage(listing.Files[i].RelativePath, listing.Files[i].Label)).ToArray(), listing.Classes, preprocessing.Split, seed);
@@ -98,7 +98,12 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             return null;
         try
         {
-            return await store.GetJsonAsync<DatasetManifest>(manifestKey, cancellationToken);
+            var manifest = await store.GetJsonAsync<DatasetManifest>(manifestKey, cancellationToken);
+            if (manifest.SchemaVersion == DatasetManifest.CurrentSchemaVersion)
+                return manifest;
+            logger.LogWarning("Manifest {ManifestKey} has schema version {Version}, this build writes {Current}: preparing the dataset again",
+                manifestKey, manifest.SchemaVersion, DatasetManifest.CurrentSchemaVersion);
+            return null;
         }
         catch (JsonException e)
         {
@@ -109,11 +114,11 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
     }
 
     /// <summary>Decodes every candidate image on all cores into its slot of the spill file; returns each image's problem (null = usable).</summary>
-    private async Task<string?[]> DecodeAllAsync(IDatasetSource source, DatasetListing listing, ImageLoader loader, PixelSpill pixels,
+    private async Task<ImageProblem?[]> DecodeAllAsync(IDatasetSource source, DatasetListing listing, ImageLoader loader, PixelSpill pixels,
         IProgress<PreprocessingProgress>? progress, CancellationToken cancellationToken)
     {
         var total = listing.Files.Count;
-        var problems = new string?[total];
+        var problems = new ImageProblem?[total];
         var processed = 0;
         var parallel = new ParallelOptions
         {
@@ -131,9 +136,10 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
     }
 
     /// <summary>Reads (within the size cap) and decodes one file into its spill slot; returns why it is unusable, or null.</summary>
-    private async Task<string?> LoadAsync(IDatasetSource source, DatasetFile file, ImageLoader loader, PixelSpill pixels, int slot, CancellationToken cancellationToken)
+    private async Task<ImageProblem?> LoadAsync(IDatasetSource source, DatasetFile file, ImageLoader loader, PixelSpill pixels, int slot, CancellationToken cancellationToken)
     {
-        var tooLarge = $"the file is over {Megabytes(_options.MaxFileBytes)} MiB, the size limit";
+        var tooLarge = new ImageProblem(QuarantineCodes.TooLarge,
+            $"the file is over {Megabytes(_options.MaxFileBytes)} MiB, the size limit ({PreprocessorOptions.Section}:MaxFileBytes)");
         if (file.Size > _options.MaxFileBytes)
             return tooLarge;
         byte[] bytes;
@@ -147,7 +153,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"the file could not be read: {e.Message}";
+            return new ImageProblem(QuarantineCodes.Unreadable, $"the file could not be read: {e.Message}");
         }
         // Decoded pixels are large-object-heap sized: rent them instead of allocating one per image.
         var buffer = ArrayPool<byte>.Shared.Rent(loader.PixelBytes);

@@ -8,7 +8,8 @@ namespace Pipeline.Datasets;
 /// </summary>
 public sealed record DatasetManifest
 {
-    public const int CurrentSchemaVersion = 2;
+    /// <summary>3: quarantine entries are {path, code, message} (2 had a free-text reason).</summary>
+    public const int CurrentSchemaVersion = 3;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required string Fingerprint { get; init; }

@@ -105,11 +105,14 @@ public sealed class DatasetPreparerTests : IDisposable
         Assert.Equal((Size, Size), (manifest.ImageWidth, manifest.ImageHeight));
         Assert.Equal(new SkippedFiles(Hidden: 3, NotImages: 2), manifest.Skipped);
 
-        var reasons = manifest.Quarantine.ToDictionary(q => q.Path, q => q.Reason);
-        Assert.Equal(["banana/actually-text.jpg", "banana/empty.png", "banana/truncated.png"], reasons.Keys.Order(StringComparer.Ordinal));
-        Assert.StartsWith("not an image", reasons["banana/actually-text.jpg"]);
-        Assert.Contains("empty", reasons["banana/empty.png"]);
-        Assert.StartsWith("not a valid PNG: ", reasons["banana/truncated.png"]);
+        var codes = manifest.Quarantine.ToDictionary(q => q.Path, q => q.Code);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["banana/actually-text.jpg"] = QuarantineCodes.NotAnImage,
+            ["banana/empty.png"] = QuarantineCodes.Truncated,
+            ["banana/truncated.png"] = QuarantineCodes.Truncated,
+        }, codes);
+        Assert.Contains("empty", manifest.Quarantine.Single(q => q.Path == "banana/empty.png").Message);
 
         Assert.Equal(_expected.Count + 1, DatasetSplits.All.Sum(split => manifest[split].Count));
         foreach (var split in DatasetSplits.All)
@@ -269,7 +272,7 @@ public sealed class DatasetPreparerTests : IDisposable
         var error = await Assert.ThrowsAsync<PipelineException>(() => PrepareAsync());
 
         Assert.Contains("None of the 10 image files", error.Message);
-        Assert.Contains("not a valid JPEG", error.Message);
+        Assert.Contains("the JPEG is damaged", error.Message);
     }
 
     [Fact]
@@ -284,8 +287,9 @@ public sealed class DatasetPreparerTests : IDisposable
 
         var quarantined = Assert.Single(manifest.Quarantine);
         Assert.Equal("a/huge.png", quarantined.Path);
-        Assert.Contains("400x300 pixels", quarantined.Reason);
-        Assert.Contains("0.1 megapixel limit", quarantined.Reason);
+        Assert.Equal(QuarantineCodes.TooManyPixels, quarantined.Code);
+        Assert.Contains("400x300 pixels", quarantined.Message);
+        Assert.Contains("0.1 megapixel limit", quarantined.Message);
     }
 
     [Fact]

@@ -1,0 +1,83 @@
+using System.Buffers.Binary;
+using Pipeline.Contracts;
+using Pipeline.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Pipeline.Tests.Imaging;
+
+public sealed class ImageLoaderTests
+{
+    private readonly ImageLoader _loader = new(new ImageLoadOptions(32, ResizeMode.Crop, "#ffffff"));
+
+    /// <summary>A 120x90 image of seeded noise: its scan data is most of the file, as in a photo.</summary>
+    private static byte[] Noise(Action<Image<Rgb24>, MemoryStream> save)
+    {
+        var random = new Random(1);
+        using var image = new Image<Rgb24>(120, 90);
+        image.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+                random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.GetRowSpan(y)));
+        });
+        using var file = new MemoryStream();
+        save(image, file);
+        return file.ToArray();
+    }
+
+    private static byte[] Jpeg() => Noise((image, file) => image.SaveAsJpeg(file, new JpegEncoder { Quality = 90 }));
+    private static byte[] Png() => Noise((image, file) => image.SaveAsPng(file, new PngEncoder()));
+
+    private ImageProblem? Load(byte[] bytes) => _loader.TryLoad(bytes, new byte[_loader.PixelBytes], out var problem) ? null : problem;
+
+    /// <summary>Where the first scan's data starts: just after the SOS segment.</summary>
+    private static int ScanStart(byte[] jpeg)
+    {
+        var sos = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA]);
+        return sos + 2 + BinaryPrimitives.ReadUInt16BigEndian(jpeg.AsSpan(sos + 2));
+    }
+
+    [Fact]
+    public void A_JPEG_cut_short_anywhere_is_truncated_not_a_grey_image()
+    {
+        var jpeg = Jpeg();
+        Assert.Null(Load(jpeg));
+
+        foreach (var length in new[] { jpeg.Length * 3 / 10, jpeg.Length * 9 / 10, jpeg.Length - 2, ScanStart(jpeg), 300 })
+        {
+            var problem = Load(jpeg[..length]);
+            Assert.True(problem?.Code == QuarantineCodes.Truncated, $"cut at {length} of {jpeg.Length}: {problem}");
+            Assert.Contains("cut short", problem.Message);
+        }
+    }
+
+    [Fact]
+    public void Bytes_after_the_end_marker_of_a_complete_JPEG_are_harmless()
+    {
+        Assert.Null(Load([.. Jpeg(), .. "trailing camera data"u8]));
+    }
+
+    [Fact]
+    public void A_PNG_cut_short_is_truncated_and_one_with_a_damaged_chunk_is_corrupt()
+    {
+        var png = Png();
+        Assert.Null(Load(png));
+        foreach (var length in new[] { png.Length * 3 / 10, png.Length * 9 / 10, png.Length - 12 })
+            Assert.Equal(QuarantineCodes.Truncated, Load(png[..length])?.Code);
+
+        var damaged = png.ToArray();
+        damaged[png.Length / 2] ^= 0x55; // inside the compressed pixels: the chunk's CRC no longer matches
+
+        Assert.Equal(QuarantineCodes.Corrupt, Load(damaged)?.Code);
+    }
+
+    [Fact]
+    public void Text_empty_files_and_huge_claims_get_their_codes()
+    {
+        Assert.Equal(QuarantineCodes.NotAnImage, Load("<html><body>not a picture</body></html>"u8.ToArray())?.Code);
+        Assert.Equal(QuarantineCodes.Truncated, Load([])?.Code);
+        Assert.Equal(QuarantineCodes.TooManyPixels, Load(HostileImages.PngClaiming(60000, 60000))?.Code);
+    }
+}
