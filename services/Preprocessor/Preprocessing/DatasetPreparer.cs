@@ -51,9 +51,9 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         var problems = await DecodeAllAsync(source, listing, loader, pixels, progress, cancellationToken);
         var decodeSeconds = stopwatch.Elapsed.TotalSeconds;
 
-        var quarantine = listing.Files.Select((image, i) => (image, problem: problems[i]))
+        var quarantine = listing.Quarantine.Concat(listing.Files.Select((image, i) => (image, problem: problems[i]))
             .Where(entry => entry.problem is not null)
-            .Select(entry => new QuarantinedFile(entry.image.RelativePath, entry.problem!.Code, entry.problem.Message))
+            .Select(entry => new QuarantinedFile(entry.image.RelativePath, entry.problem!.Code, entry.problem.Message)))
             .ToArray();
         var usable = Enumerable.Range(0, listing.Files.Count).Where(i => problems[i] is null).ToArray();
         if (usable.Length == 0)

@@ -16,7 +16,6 @@ public static class ImageFolder
 
     // Hidden entries must be seen to be counted; the default options skip them silently.
     private static readonly EnumerationOptions AllEntries = new() { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = false };
-    private static readonly EnumerationOptions AllFilesBelow = new() { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = true };
 
     /// <summary>
     /// The file that marks a folder as a pipeline store (<c>pipeline run --store</c>): such a folder inside a dataset is
@@ -27,7 +26,11 @@ public static class ImageFolder
     /// <summary>The class folder a relative path belongs to (its first segment).</summary>
     public static string ClassOf(string relativePath) => relativePath[..relativePath.IndexOf('/')];
 
-    /// <summary>Lists a local ImageFolder; each file's stamp is its size and modification time.</summary>
+    /// <summary>
+    /// Lists a local ImageFolder, trusting no entry: only regular files are read, each once (by device and inode), and
+    /// hashed. Links to folders are never followed; links to files only when the file is inside the folder; FIFOs,
+    /// devices, sockets and links leading out are quarantined with the reason, never opened.
+    /// </summary>
     /// <exception cref="PipelineException">The folder is missing or holds fewer than two class folders.</exception>
     public static DatasetListing Scan(string name, string folder)
     {
@@ -39,15 +42,28 @@ public static class ImageFolder
 
         var ignored = new List<IgnoredFolder>();
         var classes = new List<string>();
-        foreach (var folderPath in Directory.EnumerateDirectories(root, "*", AllEntries).Order(StringComparer.Ordinal))
+        var walked = new List<string>();
+        var entries = new List<(string Relative, FileStatus Status)>();
+        foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", AllEntries).Order(StringComparer.Ordinal))
         {
-            var folderName = Path.GetFileName(folderPath);
-            if (IsHidden(folderName))
-                ignored.Add(new IgnoredFolder(folderName, "its name starts with '.', so it is hidden; rename it to make it a class"));
-            else if (File.Exists(Path.Combine(folderPath, StoreMarker)))
-                ignored.Add(new IgnoredFolder(folderName, "it is a pipeline store (--store), not a class; keep the store outside the data folder"));
+            var entryName = Path.GetFileName(path);
+            var status = UnixFiles.Entry(path);
+            if (status.Type == FileType.SymbolicLink && UnixFiles.Target(path).Type == FileType.Directory)
+                ignored.Add(new IgnoredFolder(entryName, $"it is a link to a folder, and {FolderLinksNeverFollowed}: move or copy the folder in"));
+            else if (status.Type != FileType.Directory)
+                entries.Add((entryName, status)); // loose at the root: counted, never read
+            else if (IsHidden(entryName))
+            {
+                ignored.Add(new IgnoredFolder(entryName, "its name starts with '.', so it is hidden; rename it to make it a class"));
+                walked.Add(entryName); // its files are counted as hidden
+            }
+            else if (File.Exists(Path.Combine(path, StoreMarker)))
+                ignored.Add(new IgnoredFolder(entryName, "it is a pipeline store (--store), not a class; keep the store outside the data folder"));
             else
-                classes.Add(folderName);
+            {
+                classes.Add(entryName);
+                walked.Add(entryName);
+            }
         }
         if (classes.Count < 2)
             throw new PipelineException(
@@ -55,26 +71,33 @@ public static class ImageFolder
                 "an ImageFolder needs at least two: one sub-folder of images per class, e.g. cats/1.jpg and dogs/1.jpg.");
         var labels = classes.Select((className, label) => (className, label)).ToDictionary(c => c.className, c => c.label, StringComparer.Ordinal);
 
-        var skipped = new SkipTally();
-        var files = new List<DatasetFile>();
-        foreach (var path in Directory.EnumerateFiles(root, "*", AllFilesBelow))
+        foreach (var top in walked)
+            Walk(root, top, entries);
+        return new ImageFolderScan(root, labels).List(name, classes, entries, ignored);
+    }
+
+    /// <summary>
+    /// Opens a listed file for reading, as a regular file or not at all: what was listed may have been swapped for a
+    /// FIFO or a device since, and must neither hang nor stream for ever.
+    /// </summary>
+    /// <exception cref="IOException">It is no longer a regular file, or cannot be opened.</exception>
+    public static Stream OpenFile(string folder, DatasetFile file) =>
+        new FileStream(UnixFiles.OpenRegularFile(Path.Combine(folder, file.RelativePath)), FileAccess.Read, 1 << 16);
+
+    internal const string FolderLinksNeverFollowed = "links to folders are never followed (they can loop, or lead out of the dataset)";
+
+    /// <summary>Every entry below <paramref name="relativeFolder"/>, descending only into real folders, never through links.</summary>
+    private static void Walk(string root, string relativeFolder, List<(string Relative, FileStatus Status)> entries)
+    {
+        foreach (var path in Directory.EnumerateFileSystemEntries(Path.Combine(root, relativeFolder), "*", AllEntries))
         {
-            var relative = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
-            if (relative.Contains('/') && !labels.ContainsKey(ClassOf(relative)))
-            {
-                // Inside an ignored folder (hidden ones are counted as hidden, a store's files are not the data's).
-                if (IsHidden(ClassOf(relative)))
-                    skipped.Hidden();
-                continue;
-            }
-            if (skipped.Admit(relative))
-            {
-                var info = new FileInfo(path);
-                files.Add(new DatasetFile(relative, labels[ClassOf(relative)], info.Length, $"{info.Length}:{info.LastWriteTimeUtc.Ticks}"));
-            }
+            var relative = $"{relativeFolder}/{Path.GetFileName(path)}";
+            var status = UnixFiles.Entry(path);
+            if (status.Type == FileType.Directory)
+                Walk(root, relative, entries);
+            else
+                entries.Add((relative, status));
         }
-        files.Sort((a, b) => a.Label != b.Label ? a.Label.CompareTo(b.Label) : string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        return new DatasetListing(name, classes, files, skipped.Skipped(ignored));
     }
 
     /// <summary>What a file at <paramref name="relativePath"/> ('/'-separated, inside the ImageFolder) is to a dataset.</summary>

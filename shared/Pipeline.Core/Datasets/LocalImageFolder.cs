@@ -10,7 +10,7 @@ public sealed class LocalImageFolder(string name, string folder) : IDatasetSourc
 
     public async Task<byte[]> ReadAsync(DatasetFile file, long maxBytes, CancellationToken cancellationToken = default)
     {
-        await using var stream = new FileStream(Path.Combine(folder, file.RelativePath), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        await using var stream = ImageFolder.OpenFile(folder, file);
         return await BoundedRead.AllBytesAsync(stream, maxBytes, file.RelativePath, cancellationToken);
     }
 }

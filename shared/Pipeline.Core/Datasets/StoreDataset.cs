@@ -20,7 +20,7 @@ public sealed class StoreDataset(IObjectStore store, string name) : IDatasetSour
         }
         var labels = index.Classes.Select((c, label) => (c, label)).ToDictionary(p => p.c, p => p.label, StringComparer.Ordinal);
         var files = index.Files.Select(file => new DatasetFile(file.Path, labels[ImageFolder.ClassOf(file.Path)], file.Size, file.Sha256)).ToList();
-        return new DatasetListing(name, index.Classes, files, index.Skipped);
+        return new DatasetListing(name, index.Classes, files, index.Skipped) { Quarantine = index.Quarantine };
     }
 
     public async Task<byte[]> ReadAsync(DatasetFile file, long maxBytes, CancellationToken cancellationToken = default)

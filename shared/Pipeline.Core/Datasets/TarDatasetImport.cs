@@ -33,7 +33,7 @@ public static class TarDatasetImport
             throw new PipelineException(
                 $"The archive holds images in {classes.Count} class folder{(classes.Count == 1 ? "" : "s")}; an ImageFolder needs at least two: " +
                 "one folder of images per class at the top of the archive, e.g. cats/1.jpg and dogs/1.jpg.");
-        return await writer.CompleteAsync([.. classes], skipped.Skipped(), cancellationToken);
+        return await writer.CompleteAsync([.. classes], skipped.Skipped(), [], cancellationToken);
     }
 
     /// <summary>The entry's path inside the ImageFolder ('./' dropped); null when it is absolute or leaves the folder.</summary>
