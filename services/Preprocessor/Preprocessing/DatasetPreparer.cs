@@ -99,11 +99,18 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         try
         {
             var manifest = await store.GetJsonAsync<DatasetManifest>(manifestKey, cancellationToken);
-            if (manifest.SchemaVersion == DatasetManifest.CurrentSchemaVersion)
-                return manifest;
-            logger.LogWarning("Manifest {ManifestKey} has schema version {Version}, this build writes {Current}: preparing the dataset again",
-                manifestKey, manifest.SchemaVersion, DatasetManifest.CurrentSchemaVersion);
-            return null;
+            if (manifest.SchemaVersion != DatasetManifest.CurrentSchemaVersion)
+            {
+                logger.LogWarning("Manifest {ManifestKey} has schema version {Version}, this build writes {Current}: preparing the dataset again",
+                    manifestKey, manifest.SchemaVersion, DatasetManifest.CurrentSchemaVersion);
+                return null;
+            }
+            if (await FirstDamagedShardAsync(manifest, cancellationToken) is { } damaged)
+            {
+                logger.LogWarning("Prepared dataset {ManifestKey} is damaged ({Damage}): preparing it again", manifestKey, damaged);
+                return null;
+            }
+            return manifest;
         }
         catch (JsonException e)
         {
@@ -111,6 +118,21 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             logger.LogWarning(e, "Ignoring unreadable manifest {ManifestKey}", manifestKey);
             return null;
         }
+    }
+
+    /// <summary>Why a cached dataset cannot be trusted (a shard missing, or not the bytes the manifest hashed), or null when every shard is intact.</summary>
+    private async Task<string?> FirstDamagedShardAsync(DatasetManifest manifest, CancellationToken cancellationToken)
+    {
+        foreach (var shard in manifest.Splits.Values.SelectMany(split => split.Shards))
+        {
+            if (!await store.ExistsAsync(shard.Key, cancellationToken))
+                return $"{shard.Key} is missing";
+            await using var content = await store.OpenReadAsync(shard.Key, cancellationToken);
+            var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken));
+            if (sha256 != shard.Sha256)
+                return $"{shard.Key} has sha256 {sha256}, the manifest says {shard.Sha256}";
+        }
+        return null;
     }
 
     /// <summary>Decodes every candidate image on all cores into its slot of the spill file; returns each image's problem (null = usable).</summary>

@@ -195,6 +195,33 @@ public sealed class DatasetPreparerTests : IDisposable
         Assert.False(changed.FromCache);
     }
 
+    [Theory]
+    [InlineData("deleted")]
+    [InlineData("corrupted")]
+    public async Task A_damaged_shard_in_the_cache_makes_the_next_run_prepare_again(string damage)
+    {
+        WriteSolidClass("a", 6, TestImageFiles.Red);
+        WriteSolidClass("b", 6, TestImageFiles.Blue);
+        var first = await PrepareAsync();
+        var shard = _temp.Combine("store", first.Manifest[DatasetSplits.Test].Shards[0].Key);
+        Assert.True(File.Exists(shard), shard);
+        if (damage == "deleted")
+            File.Delete(shard);
+        else
+        {
+            var bytes = File.ReadAllBytes(shard);
+            bytes[^1] ^= 0xFF;
+            File.WriteAllBytes(shard, bytes);
+        }
+
+        var second = await PrepareAsync();
+
+        Assert.False(second.FromCache);
+        Assert.Equal(first.ManifestKey, second.ManifestKey);
+        Assert.Equal(first.Manifest[DatasetSplits.Test].Count, (await SplitImages.LoadAsync(_store, second.Manifest, DatasetSplits.Test)).Count);
+        Assert.True((await PrepareAsync()).FromCache);
+    }
+
     [Fact]
     public async Task Touching_files_without_changing_them_keeps_the_cache()
     {
@@ -225,6 +252,20 @@ public sealed class DatasetPreparerTests : IDisposable
         var images = await SplitImages.LoadAsync(_store, manifest, DatasetSplits.Train);
         Assert.Equal(train.Files.Select(f => f.StartsWith("a/") ? 0 : 1), images.Labels);
         Assert.Empty(Directory.EnumerateFiles(_temp.Combine("work")));
+    }
+
+    [Fact]
+    public async Task The_pixel_spill_file_has_no_name_while_in_use_so_a_crash_cannot_leave_it_behind()
+    {
+        WriteSolidClass("a", 100, TestImageFiles.Red);
+        WriteSolidClass("b", 5, TestImageFiles.Blue);
+        var work = _temp.Combine("work");
+        var seenMidway = new ConcurrentQueue<string[]>();
+
+        await PrepareAsync(progress: new CallbackProgress(_ => seenMidway.Enqueue(Directory.GetFileSystemEntries(work))));
+
+        Assert.NotEmpty(seenMidway); // the 100th image reported while the spill held pixels
+        Assert.All(seenMidway, Assert.Empty);
     }
 
     [Fact]
@@ -322,6 +363,11 @@ public sealed class DatasetPreparerTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PrepareAsync(cancellationToken: new CancellationToken(canceled: true)));
 
         Assert.DoesNotContain(_store.Puts, key => key.EndsWith("manifest.json"));
+    }
+
+    private sealed class CallbackProgress(Action<PreprocessingProgress> report) : IProgress<PreprocessingProgress>
+    {
+        public void Report(PreprocessingProgress value) => report(value);
     }
 
     private sealed class RecordingProgress : IProgress<PreprocessingProgress>
