@@ -48,7 +48,8 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         var stopwatch = Stopwatch.StartNew();
         var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels));
         using var pixels = PixelSpill.Create(_options.WorkDirectory, loader.PixelBytes, fingerprint);
-        var problems = await DecodeAllAsync(source, listing, loader, pixels, progress, cancellationToken);
+        var duplicates = DuplicateImages.Find(listing);
+        var problems = await DecodeAllAsync(source, listing, duplicates.LabelConflicts, loader, pixels, progress, cancellationToken);
         var decodeSeconds = stopwatch.Elapsed.TotalSeconds;
 
         var quarantine = listing.Quarantine.Concat(listing.Files.Select((image, i) => (image, problem: problems[i]))
@@ -64,7 +65,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             logger.LogWarning("Quarantined {Path} ({Code}): {Message}", file.Path, file.Code, file.Message);
 
         var splitIndices = StratifiedSplitter.Split(
-            usable.Select(i => new LabelledImage(listing.Files[i].RelativePath, listing.Files[i].Label)).ToArray(), listing.Classes, preprocessing.Split, seed);
+            usable.Select(i => new LabelledImage(listing.Files[i].RelativePath, listing.Files[i].Label, listing.Files[i].Sha256)).ToArray(), listing.Classes, preprocessing.Split, seed);
         var splits = new Dictionary<string, SplitManifest>();
         using var shardBuffer = new MemoryStream(ShardFormat.HeaderSize + Math.Min(usable.Length, _options.ImagesPerShard) * ShardFormat.RecordSize(preprocessing.ImageSize, preprocessing.ImageSize));
         foreach (var (split, indices) in splitIndices)
@@ -84,6 +85,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             Preprocessing = preprocessing,
             Splits = splits,
             Quarantine = quarantine,
+            Duplicates = duplicates.Groups,
             Skipped = listing.Skipped,
         };
         await store.PutJsonAsync(manifestKey, manifest, cancellationToken);
@@ -135,9 +137,12 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         return null;
     }
 
-    /// <summary>Decodes every candidate image on all cores into its slot of the spill file; returns each image's problem (null = usable).</summary>
-    private async Task<ImageProblem?[]> DecodeAllAsync(IDatasetSource source, DatasetListing listing, ImageLoader loader, PixelSpill pixels,
-        IProgress<PreprocessingProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decodes every candidate image on all cores into its slot of the spill file, except those already refused; returns
+    /// each image's problem (null = usable).
+    /// </summary>
+    private async Task<ImageProblem?[]> DecodeAllAsync(IDatasetSource source, DatasetListing listing, IReadOnlyDictionary<int, ImageProblem> refused,
+        ImageLoader loader, PixelSpill pixels, IProgress<PreprocessingProgress>? progress, CancellationToken cancellationToken)
     {
         var total = listing.Files.Count;
         var problems = new ImageProblem?[total];
@@ -149,7 +154,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         };
         await Parallel.ForEachAsync(Enumerable.Range(0, total), parallel, async (i, token) =>
         {
-            problems[i] = await LoadAsync(source, listing.Files[i], loader, pixels, i, token);
+            problems[i] = refused.GetValueOrDefault(i) ?? await LoadAsync(source, listing.Files[i], loader, pixels, i, token);
             var done = Interlocked.Increment(ref processed);
             if (done % ProgressInterval == 0 || done == total)
                 progress?.Report(new PreprocessingProgress(done, total));

@@ -8,7 +8,7 @@ namespace Pipeline.Datasets;
 /// </summary>
 public sealed record DatasetManifest
 {
-    /// <summary>3: quarantine entries are {path, code, message} (2 had a free-text reason).</summary>
+    /// <summary>3: quarantine entries are {path, code, message} (2 had a free-text reason); duplicates are listed.</summary>
     public const int CurrentSchemaVersion = 3;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
@@ -32,6 +32,9 @@ public sealed record DatasetManifest
     public required IReadOnlyDictionary<string, SplitManifest> Splits { get; init; }
 
     public required IReadOnlyList<QuarantinedFile> Quarantine { get; init; }
+
+    /// <summary>Groups of paths with identical content in one class: all kept, each group in a single split.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Duplicates { get; init; } = [];
     public required SkippedFiles Skipped { get; init; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 

@@ -84,10 +84,11 @@ public sealed class DatasetPreparerTests : IDisposable
         TestImageFiles.Save(image, path, new JpegEncoder { Quality = 95 });
     }
 
+    /// <summary>Images of one colour, each a different size so that no two files are identical.</summary>
     private void WriteSolidClass(string name, int count, Rgb24 colour)
     {
         for (var i = 0; i < count; i++)
-            TestImageFiles.Solid(Path.Combine(_data, name, $"{i}.png"), 32, 32, colour);
+            TestImageFiles.Solid(Path.Combine(_data, name, $"{i}.png"), 32 + i, 32, colour);
     }
 
     [Fact]
@@ -266,6 +267,26 @@ public sealed class DatasetPreparerTests : IDisposable
 
         Assert.NotEmpty(seenMidway); // the 100th image reported while the spill held pixels
         Assert.All(seenMidway, Assert.Empty);
+    }
+
+    [Fact]
+    public async Task An_identical_file_under_two_classes_is_a_label_conflict_and_copies_within_a_class_share_a_split()
+    {
+        WriteSolidClass("a", 10, TestImageFiles.Red);
+        WriteSolidClass("b", 10, TestImageFiles.Blue);
+        File.Copy(Path.Combine(_data, "a", "0.png"), Path.Combine(_data, "b", "stray.png"));
+        foreach (var copy in new[] { "copy1.png", "deeper/copy2.png" })
+            TestImageFiles.Bytes(Path.Combine(_data, "a", copy), File.ReadAllBytes(Path.Combine(_data, "a", "3.png")));
+
+        var manifest = (await PrepareAsync()).Manifest;
+
+        var conflict = Assert.Single(manifest.Quarantine);
+        Assert.Equal(("b/stray.png", QuarantineCodes.LabelConflict), (conflict.Path, conflict.Code));
+        Assert.Contains("'a/0.png'", conflict.Message);
+        var group = Assert.Single(manifest.Duplicates);
+        Assert.Equal(["a/3.png", "a/copy1.png", "a/deeper/copy2.png"], group.Order(StringComparer.Ordinal));
+        Assert.Single(DatasetSplits.All, split => group.All(manifest[split].Files.Contains));
+        Assert.Equal(22, DatasetSplits.All.Sum(split => manifest[split].Count));
     }
 
     [Fact]
