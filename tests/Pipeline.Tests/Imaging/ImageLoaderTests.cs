@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using Pipeline.Contracts;
 using Pipeline.Imaging;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -12,40 +10,23 @@ public sealed class ImageLoaderTests
 {
     private readonly ImageLoader _loader = new(new ImageLoadOptions(32, ResizeMode.Crop, "#ffffff"));
 
-    /// <summary>A 120x90 image of seeded noise: its scan data is most of the file, as in a photo.</summary>
-    private static byte[] Noise(Action<Image<Rgb24>, MemoryStream> save)
+    private static byte[] Png()
     {
-        var random = new Random(1);
-        using var image = new Image<Rgb24>(120, 90);
-        image.ProcessPixelRows(rows =>
-        {
-            for (var y = 0; y < rows.Height; y++)
-                random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.GetRowSpan(y)));
-        });
+        using var image = TestImageFiles.Noise(120, 90, seed: 1);
         using var file = new MemoryStream();
-        save(image, file);
+        image.SaveAsPng(file, new PngEncoder());
         return file.ToArray();
     }
 
-    private static byte[] Jpeg() => Noise((image, file) => image.SaveAsJpeg(file, new JpegEncoder { Quality = 90 }));
-    private static byte[] Png() => Noise((image, file) => image.SaveAsPng(file, new PngEncoder()));
-
     private ImageProblem? Load(byte[] bytes) => _loader.TryLoad(bytes, new byte[_loader.PixelBytes], out var problem) ? null : problem;
-
-    /// <summary>Where the first scan's data starts: just after the SOS segment.</summary>
-    private static int ScanStart(byte[] jpeg)
-    {
-        var sos = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA]);
-        return sos + 2 + BinaryPrimitives.ReadUInt16BigEndian(jpeg.AsSpan(sos + 2));
-    }
 
     [Fact]
     public void A_JPEG_cut_short_anywhere_is_truncated_not_a_grey_image()
     {
-        var jpeg = Jpeg();
+        var jpeg = TestImageFiles.NoisyJpeg(seed: 1);
         Assert.Null(Load(jpeg));
 
-        foreach (var length in new[] { jpeg.Length * 3 / 10, jpeg.Length * 9 / 10, jpeg.Length - 2, ScanStart(jpeg), 300 })
+        foreach (var length in new[] { jpeg.Length * 3 / 10, jpeg.Length * 9 / 10, jpeg.Length - 2, TestImageFiles.JpegHeaderLength(jpeg), 300 })
         {
             var problem = Load(jpeg[..length]);
             Assert.True(problem?.Code == QuarantineCodes.Truncated, $"cut at {length} of {jpeg.Length}: {problem}");
@@ -56,7 +37,7 @@ public sealed class ImageLoaderTests
     [Fact]
     public void Bytes_after_the_end_marker_of_a_complete_JPEG_are_harmless()
     {
-        Assert.Null(Load([.. Jpeg(), .. "trailing camera data"u8]));
+        Assert.Null(Load([.. TestImageFiles.NoisyJpeg(seed: 1), .. "trailing camera data"u8]));
     }
 
     [Fact]

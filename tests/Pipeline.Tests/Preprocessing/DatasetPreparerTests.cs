@@ -59,7 +59,7 @@ public sealed class DatasetPreparerTests : IDisposable
         TestImageFiles.Bytes(Expect("banana/cmyk.jpg", new Rgb24(0, 200, 0), 12), TestImageFiles.CmykJpeg);
         TestImageFiles.Solid(Expect("banana/paletted.gif", new Rgb24(255, 255, 0), 1), 33, 77, new Rgb24(255, 255, 0));
         TestImageFiles.Solid(Expect("banana/bitmap.BMP", new Rgb24(10, 20, 30), 1), 40, 40, new Rgb24(10, 20, 30));
-        WriteRotatedJpeg(Path.Combine(_data, "banana/rotated.jpg"));
+        TestImageFiles.RotatedJpeg(Path.Combine(_data, "banana/rotated.jpg"));
         var valid = TestImageFiles.Solid(Path.Combine(_data, "banana/truncated.png"), 50, 50, TestImageFiles.Red);
         File.WriteAllBytes(valid, File.ReadAllBytes(valid)[..60]);
         TestImageFiles.Bytes(Path.Combine(_data, "banana/empty.png"), []);
@@ -70,18 +70,6 @@ public sealed class DatasetPreparerTests : IDisposable
 
         TestImageFiles.Bytes(Path.Combine(_data, "README.txt"), "about this data"u8.ToArray());
         TestImageFiles.Bytes(Path.Combine(_data, ".DS_Store"), [0, 0, 0, 1]);
-    }
-
-    /// <summary>
-    /// Stored landscape (left red, right blue) with EXIF orientation 6, which viewers show rotated 90 degrees clockwise:
-    /// upright it is portrait with red on top.
-    /// </summary>
-    private static void WriteRotatedJpeg(string path)
-    {
-        using var image = TestImageFiles.Halves(300, 100, TestImageFiles.Red, TestImageFiles.Blue);
-        image.Metadata.ExifProfile = new ExifProfile();
-        image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
-        TestImageFiles.Save(image, path, new JpegEncoder { Quality = 95 });
     }
 
     /// <summary>Images of one colour, each a different size so that no two files are identical.</summary>
@@ -126,34 +114,15 @@ public sealed class DatasetPreparerTests : IDisposable
                 var file = manifest[split].Files[i];
                 Assert.Equal(manifest.Classes.ToList().IndexOf(file.Split('/')[0]), images.Labels[i]);
                 if (file == "banana/rotated.jpg")
-                    AssertUpright(images.Image(i));
+                    PreparedPixels.AssertUpright(images.Image(i), Size);
                 else
-                    AssertSolid(file, images.Image(i));
+                    PreparedPixels.AssertSolid(file, images.Image(i), _expected[file]);
             }
         }
 
         Assert.Equal(new PreprocessingProgress(18 + 3, 18 + 3), progress.Reports.Last());
         Assert.Equal(ObjectKeys.Manifest(manifest.Fingerprint), _store.Puts.Last());
         Assert.True(_store.Puts.Count > 4);
-    }
-
-    private void AssertSolid(string file, ReadOnlySpan<byte> pixels)
-    {
-        var (colour, tolerance) = _expected[file];
-        for (var p = 0; p < pixels.Length; p += 3)
-            if (Math.Abs(pixels[p] - colour.R) > tolerance || Math.Abs(pixels[p + 1] - colour.G) > tolerance || Math.Abs(pixels[p + 2] - colour.B) > tolerance)
-                Assert.Fail($"{file}: pixel {p / 3} is ({pixels[p]},{pixels[p + 1]},{pixels[p + 2]}), expected {colour} +-{tolerance}.");
-    }
-
-    /// <summary>Upright, the rotated JPEG is red above blue; ignoring EXIF would put red on the left, blue on the right.</summary>
-    private static void AssertUpright(ReadOnlySpan<byte> pixels)
-    {
-        Rgb24 At(ReadOnlySpan<byte> hwc, int row, int column) => new(hwc[(row * Size + column) * 3], hwc[(row * Size + column) * 3 + 1], hwc[(row * Size + column) * 3 + 2]);
-        foreach (var column in new[] { 20, 200 })
-        {
-            Assert.True(At(pixels, 20, column).R > 200 && At(pixels, 20, column).B < 60, $"top at column {column} is {At(pixels, 20, column)}");
-            Assert.True(At(pixels, 200, column).B > 200 && At(pixels, 200, column).R < 60, $"bottom at column {column} is {At(pixels, 200, column)}");
-        }
     }
 
     [Fact]
