@@ -64,8 +64,10 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         foreach (var file in quarantine)
             logger.LogWarning("Quarantined {Path} ({Code}): {Message}", file.Path, file.Code, file.Message);
 
-        var splitIndices = StratifiedSplitter.Split(
-            usable.Select(i => new LabelledImage(listing.Files[i].RelativePath, listing.Files[i].Label, listing.Files[i].Sha256)).ToArray(), listing.Classes, preprocessing.Split, seed);
+        var splitIndices = listing.PreSplit
+            ? SplitsAsGiven(source.Name, listing, usable)
+            : StratifiedSplitter.Split(
+                usable.Select(i => new LabelledImage(listing.Files[i].RelativePath, listing.Files[i].Label, listing.Files[i].Sha256)).ToArray(), listing.Classes, preprocessing.Split, seed);
         var splits = new Dictionary<string, SplitManifest>();
         using var shardBuffer = new MemoryStream(ShardFormat.HeaderSize + Math.Min(usable.Length, _options.ImagesPerShard) * ShardFormat.RecordSize(preprocessing.ImageSize, preprocessing.ImageSize));
         foreach (var (split, indices) in splitIndices)
@@ -86,12 +88,25 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             Splits = splits,
             Quarantine = quarantine,
             Duplicates = duplicates.Groups,
+            PreSplit = listing.PreSplit,
             Skipped = listing.Skipped,
         };
         await store.PutJsonAsync(manifestKey, manifest, cancellationToken);
         logger.LogInformation("Prepared dataset {Fingerprint}: {Usable} images ({Quarantined} quarantined) in {Seconds:F2} s ({DecodeSeconds:F2} s decoding), {Rate:F0} images/s",
             fingerprint, usable.Length, quarantine.Length, stopwatch.Elapsed.TotalSeconds, decodeSeconds, listing.Files.Count / stopwatch.Elapsed.TotalSeconds);
         return new PreparedDataset(manifest, manifestKey, FromCache: false);
+    }
+
+    /// <summary>A dataset that came split keeps its split: indices into <paramref name="usable"/> per split.</summary>
+    /// <exception cref="PipelineException">A split folder holds no usable image.</exception>
+    private static IReadOnlyDictionary<string, IReadOnlyList<int>> SplitsAsGiven(string dataset, DatasetListing listing, int[] usable)
+    {
+        var splits = DatasetSplits.All.ToDictionary(split => split, split => (IReadOnlyList<int>)Enumerable.Range(0, usable.Length)
+            .Where(k => listing.Files[usable[k]].Split == split).ToArray());
+        if (splits.FirstOrDefault(split => split.Value.Count == 0) is { Key: { } empty })
+            throw new PipelineException($"Dataset '{dataset}' comes split, but its {empty}/ folder holds no usable image: add images to {empty}/<class>/, " +
+                "or put the class folders at the top to let the pipeline split.");
+        return splits;
     }
 
     private async Task<DatasetManifest?> TryLoadCachedAsync(string manifestKey, CancellationToken cancellationToken)

@@ -5,4 +5,7 @@ public sealed record DatasetListing(string Name, IReadOnlyList<string> Classes, 
 {
     /// <summary>Entries refused while listing, before any decoding: links out of the dataset, FIFOs, devices, unreadable files.</summary>
     public IReadOnlyList<QuarantinedFile> Quarantine { get; init; } = [];
+
+    /// <summary>True when the dataset came split (train/, val/, test/): each file's <see cref="DatasetFile.Split"/> is kept.</summary>
+    public bool PreSplit => Files.Count > 0 && Files[0].Split is not null;
 }

@@ -8,7 +8,7 @@ namespace Pipeline.Datasets;
 /// </summary>
 public sealed record DatasetManifest
 {
-    /// <summary>3: quarantine entries are {path, code, message} (2 had a free-text reason); duplicates are listed.</summary>
+    /// <summary>3: quarantine entries are {path, code, message} (2 had a free-text reason); duplicates are listed; pre-split datasets are marked.</summary>
     public const int CurrentSchemaVersion = 3;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
@@ -27,6 +27,9 @@ public sealed record DatasetManifest
 
     /// <summary>The options the images were prepared with (split, resize, background, size); a model records them for prediction.</summary>
     public required PreprocessingSpec Preprocessing { get; init; }
+
+    /// <summary>True when the dataset came split (train/, val/, test/ folders) and kept its split; <see cref="Preprocessing"/>'s ratios were not used.</summary>
+    public bool PreSplit { get; init; }
 
     /// <summary>Keyed by <see cref="DatasetSplits"/> names.</summary>
     public required IReadOnlyDictionary<string, SplitManifest> Splits { get; init; }

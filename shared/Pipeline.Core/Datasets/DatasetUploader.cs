@@ -23,7 +23,7 @@ public sealed class DatasetUploader(IObjectStore store)
                     await writer.AddAsync(file.RelativePath, content, cancellationToken);
             progress?.Report((++done, listing.Files.Count));
         }
-        return await writer.CompleteAsync(listing.Classes, listing.Skipped, listing.Quarantine, cancellationToken);
+        return await writer.CompleteAsync(listing.Classes, listing.Skipped, listing.Quarantine, listing.PreSplit, cancellationToken);
     }
 
     private async Task<Dictionary<string, string>> KnownHashesAsync(string name, CancellationToken cancellationToken)

@@ -14,22 +14,36 @@ public static class ImageFolder
     public static readonly FrozenSet<string> ImageExtensions = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".bmp", ".dib", ".gif", ".tif", ".tiff", ".webp", ".tga", ".pbm", ".pgm", ".ppm");
 
-    // Hidden entries must be seen to be counted; the default options skip them silently.
-    private static readonly EnumerationOptions AllEntries = new() { AttributesToSkip = 0, IgnoreInaccessible = true, RecurseSubdirectories = false };
-
     /// <summary>
     /// The file that marks a folder as a pipeline store (<c>pipeline run --store</c>): such a folder inside a dataset is
     /// the pipeline's own output, never a class.
     /// </summary>
     public const string StoreMarker = ".pipeline-store";
 
-    /// <summary>The class folder a relative path belongs to (its first segment).</summary>
-    public static string ClassOf(string relativePath) => relativePath[..relativePath.IndexOf('/')];
+    /// <summary>
+    /// A dataset that comes already split: its top-level folders are <c>train</c>, <c>val</c> and <c>test</c>, each an
+    /// ImageFolder, and the split is kept.
+    /// </summary>
+    public static bool IsPreSplit(IEnumerable<string> topFolders)
+    {
+        var names = topFolders.ToArray();
+        return names.Length > 0 && names.All(DatasetSplits.All.Contains);
+    }
+
+    /// <summary>The split folder (pre-split datasets only) and class folder of a relative path; null when it is in no class folder.</summary>
+    public static (string? Split, string Class)? Locate(string relativePath, bool preSplit)
+    {
+        var segments = relativePath.Split('/');
+        if (segments.Length <= (preSplit ? 2 : 1))
+            return null;
+        return preSplit ? (segments[0], segments[1]) : (null, segments[0]);
+    }
 
     /// <summary>
     /// Lists a local ImageFolder, trusting no entry: only regular files are read, each once (by device and inode), and
     /// hashed. Links to folders are never followed; links to files only when the file is inside the folder; FIFOs,
-    /// devices, sockets and links leading out are quarantined with the reason, never opened.
+    /// devices, sockets and links leading out are quarantined with the reason, never opened. A folder of
+    /// <c>train</c>, <c>val</c> and <c>test</c> ImageFolders is listed with each file's split.
     /// </summary>
     /// <exception cref="PipelineException">The folder is missing or holds fewer than two class folders.</exception>
     public static DatasetListing Scan(string name, string folder)
@@ -40,40 +54,32 @@ public static class ImageFolder
                 ? $"'{folder}' is a file; the dataset must be a folder with one sub-folder of images per class."
                 : $"The dataset folder '{folder}' does not exist.");
 
-        var ignored = new List<IgnoredFolder>();
-        var classes = new List<string>();
-        var walked = new List<string>();
-        var entries = new List<(string Relative, FileStatus Status)>();
-        foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", AllEntries).Order(StringComparer.Ordinal))
-        {
-            var entryName = Path.GetFileName(path);
-            var status = UnixFiles.Entry(path);
-            if (status.Type == FileType.SymbolicLink && UnixFiles.Target(path).Type == FileType.Directory)
-                ignored.Add(new IgnoredFolder(entryName, $"it is a link to a folder, and {FolderLinksNeverFollowed}: move or copy the folder in"));
-            else if (status.Type != FileType.Directory)
-                entries.Add((entryName, status)); // loose at the root: counted, never read
-            else if (IsHidden(entryName))
-            {
-                ignored.Add(new IgnoredFolder(entryName, "its name starts with '.', so it is hidden; rename it to make it a class"));
-                walked.Add(entryName); // its files are counted as hidden
-            }
-            else if (File.Exists(Path.Combine(path, StoreMarker)))
-                ignored.Add(new IgnoredFolder(entryName, "it is a pipeline store (--store), not a class; keep the store outside the data folder"));
-            else
-            {
-                classes.Add(entryName);
-                walked.Add(entryName);
-            }
-        }
+        var found = new FolderEntries(root);
+        var top = found.Read("");
+        var preSplit = IsPreSplit(top);
+        var classFolders = preSplit ? SplitClassFolders(folder, top, found) : top;
+        found.Walked.AddRange(classFolders);
+        var classes = classFolders.Select(path => Locate($"{path}/", preSplit)!.Value.Class).Distinct().Order(StringComparer.Ordinal).ToList();
         if (classes.Count < 2)
             throw new PipelineException(
                 $"'{folder}' holds {classes.Count} class folder{(classes.Count == 1 ? $" ('{classes[0]}')" : "s")}; " +
                 "an ImageFolder needs at least two: one sub-folder of images per class, e.g. cats/1.jpg and dogs/1.jpg.");
         var labels = classes.Select((className, label) => (className, label)).ToDictionary(c => c.className, c => c.label, StringComparer.Ordinal);
 
-        foreach (var top in walked)
-            Walk(root, top, entries);
-        return new ImageFolderScan(root, labels).List(name, classes, entries, ignored);
+        found.WalkAll();
+        return new ImageFolderScan(root, labels, preSplit).List(name, classes, found.Entries, found.Ignored);
+    }
+
+    /// <summary>The class folders of every split folder ('train/cats', ...); all three splits must be there.</summary>
+    private static List<string> SplitClassFolders(string folder, IReadOnlyList<string> splits, FolderEntries found)
+    {
+        var missing = DatasetSplits.All.Except(splits).ToArray();
+        if (missing.Length > 0)
+            throw new PipelineException(
+                $"'{folder}' looks split already (it holds {string.Join(", ", splits.Select(s => $"{s}/"))}) but has no {string.Join(" or ", missing.Select(s => $"{s}/"))} folder: " +
+                $"a split dataset needs {string.Join(", ", DatasetSplits.All.Select(s => $"{s}/"))}, each with one sub-folder of images per class; " +
+                "add the missing folder, or put the class folders at the top to let the pipeline split.");
+        return splits.SelectMany(split => found.Read(split).Select(className => $"{split}/{className}")).ToList();
     }
 
     /// <summary>
@@ -86,29 +92,14 @@ public static class ImageFolder
 
     internal const string FolderLinksNeverFollowed = "links to folders are never followed (they can loop, or lead out of the dataset)";
 
-    /// <summary>Every entry below <paramref name="relativeFolder"/>, descending only into real folders, never through links.</summary>
-    private static void Walk(string root, string relativeFolder, List<(string Relative, FileStatus Status)> entries)
-    {
-        foreach (var path in Directory.EnumerateFileSystemEntries(Path.Combine(root, relativeFolder), "*", AllEntries))
-        {
-            var relative = $"{relativeFolder}/{Path.GetFileName(path)}";
-            var status = UnixFiles.Entry(path);
-            if (status.Type == FileType.Directory)
-                Walk(root, relative, entries);
-            else
-                entries.Add((relative, status));
-        }
-    }
-
     /// <summary>What a file at <paramref name="relativePath"/> ('/'-separated, inside the ImageFolder) is to a dataset.</summary>
-    public static FileKind Classify(string relativePath)
+    public static FileKind Classify(string relativePath, bool preSplit = false)
     {
-        var segments = relativePath.Split('/');
-        if (segments.Any(IsHidden))
+        if (relativePath.Split('/').Any(IsHidden))
             return FileKind.Hidden;
-        // Loose files at the root belong to no class.
-        return segments.Length == 1 || !ImageExtensions.Contains(Path.GetExtension(relativePath)) ? FileKind.NotImage : FileKind.Image;
+        // Loose files outside the class folders belong to no class.
+        return Locate(relativePath, preSplit) is null || !ImageExtensions.Contains(Path.GetExtension(relativePath)) ? FileKind.NotImage : FileKind.Image;
     }
 
-    private static bool IsHidden(string name) => name.StartsWith('.');
+    internal static bool IsHidden(string name) => name.StartsWith('.');
 }

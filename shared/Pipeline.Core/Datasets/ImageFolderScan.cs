@@ -7,7 +7,7 @@ namespace Pipeline.Datasets;
 /// Decides, for every entry found below a local ImageFolder, whether it is a candidate image, and hashes the ones
 /// that are: what <see cref="ImageFolder.Scan"/> walked, judged by what each entry is rather than by its name.
 /// </summary>
-internal sealed class ImageFolderScan(string root, IReadOnlyDictionary<string, int> labels)
+internal sealed class ImageFolderScan(string root, IReadOnlyDictionary<string, int> labels, bool preSplit)
 {
     private readonly SkipTally _skipped = new();
     private readonly List<QuarantinedFile> _quarantine = [];
@@ -19,7 +19,7 @@ internal sealed class ImageFolderScan(string root, IReadOnlyDictionary<string, i
         var candidates = new List<(string Relative, int Label, FileStatus Status)>();
         foreach (var (relative, entry) in entries.OrderBy(e => e.Relative, StringComparer.Ordinal))
             if (Candidate(relative, entry, inside) is { } status)
-                candidates.Add((relative, labels[ImageFolder.ClassOf(relative)], status));
+                candidates.Add((relative, labels[ImageFolder.Locate(relative, preSplit)!.Value.Class], status));
 
         var files = new List<DatasetFile>();
         var hashes = new Dictionary<(ulong, ulong), string>();
@@ -35,7 +35,7 @@ internal sealed class ImageFolderScan(string root, IReadOnlyDictionary<string, i
             if (!hashes.TryGetValue(identity, out var sha256) && (sha256 = Hash(relative)) is not null)
                 hashes[identity] = sha256;
             if (sha256 is not null)
-                files.Add(new DatasetFile(relative, label, status.Size, sha256));
+                files.Add(new DatasetFile(relative, label, status.Size, sha256, ImageFolder.Locate(relative, preSplit)!.Value.Split));
         }
         return new DatasetListing(name, classes, files, _skipped.Skipped(ignored)) { Quarantine = _quarantine };
     }
@@ -43,7 +43,7 @@ internal sealed class ImageFolderScan(string root, IReadOnlyDictionary<string, i
     /// <summary>The status of the regular file the entry leads to when it is a candidate image; otherwise counts or quarantines it and returns null.</summary>
     private FileStatus? Candidate(string relative, FileStatus entry, HashSet<(ulong, ulong)> inside)
     {
-        var kind = ImageFolder.Classify(relative);
+        var kind = ImageFolder.Classify(relative, preSplit);
         if (kind == FileKind.Hidden)
         {
             _skipped.Hidden();
