@@ -23,9 +23,16 @@ public sealed class ImageLoader
     private readonly Configuration _configuration;
     private readonly Rgba32 _background;
 
-    public ImageLoader(ImageLoadOptions options)
+    /// <summary>Decoded bytes per pixel at the peak of a decode (RGBA, its RGB copy, resize buffers), for the budget's estimate.</summary>
+    public const int DecodeBytesPerPixel = 8;
+
+    private readonly DecodeBudget _budget;
+
+    /// <param name="budget">Shared by every thread that decodes with this loader; none means no limit beyond the pixel cap.</param>
+    public ImageLoader(ImageLoadOptions options, DecodeBudget? budget = null)
     {
         _options = options;
+        _budget = budget ?? new DecodeBudget(long.MaxValue);
         _background = Color.ParseHex(options.Background).ToPixel<Rgba32>();
         _configuration = Configuration.Default.Clone();
         // The caller already runs one image per core; nested parallelism would only add contention.
@@ -71,17 +78,25 @@ public sealed class ImageLoader
                 return new ImageProblem(QuarantineCodes.TooManyPixels, string.Create(CultureInfo.InvariantCulture,
                     $"{info.Width}x{info.Height} pixels ({pixels / 1e6:F1} megapixels) is over the {_options.MaxPixels / 1e6:0.#} megapixel limit"));
 
-            using var image = format is JpegFormat ? Image.Load<Rgb24>(_configuration, bytes) : LoadComposited(bytes);
-            image.Mutate(context => context
-                .AutoOrient()
-                .Resize(new ResizeOptions
-                {
-                    Size = new Size(_options.Size, _options.Size),
-                    Mode = _options.Resize == Contracts.ResizeMode.Stretch ? ImageSharpResizeMode.Stretch : ImageSharpResizeMode.Crop,
-                    Position = AnchorPositionMode.Center,
-                }));
-            image.CopyPixelDataTo(destination[..PixelBytes]);
-            return null;
+            var claim = _budget.Acquire(pixels * DecodeBytesPerPixel);
+            try
+            {
+                using var image = format is JpegFormat ? Image.Load<Rgb24>(_configuration, bytes) : LoadComposited(bytes);
+                image.Mutate(context => context
+                    .AutoOrient()
+                    .Resize(new ResizeOptions
+                    {
+                        Size = new Size(_options.Size, _options.Size),
+                        Mode = _options.Resize == Contracts.ResizeMode.Stretch ? ImageSharpResizeMode.Stretch : ImageSharpResizeMode.Crop,
+                        Position = AnchorPositionMode.Center,
+                    }));
+                image.CopyPixelDataTo(destination[..PixelBytes]);
+                return null;
+            }
+            finally
+            {
+                _budget.Release(claim);
+            }
         }
         catch (NotSupportedException e)
         {

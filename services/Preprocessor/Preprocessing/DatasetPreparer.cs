@@ -46,7 +46,8 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
 
         logger.LogInformation("Preparing {Images} images in {Classes} classes of dataset {Dataset} as {Fingerprint}", listing.Files.Count, listing.Classes.Count, source.Name, fingerprint);
         var stopwatch = Stopwatch.StartNew();
-        var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels));
+        var budget = new DecodeBudget(_options.DecodeMemoryBytes);
+        var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels), budget);
         using var pixels = PixelSpill.Create(_options.WorkDirectory, loader.PixelBytes, fingerprint);
         var duplicates = DuplicateImages.Find(listing);
         var problems = await DecodeAllAsync(source, listing, duplicates.LabelConflicts, loader, pixels, progress, cancellationToken);
@@ -92,8 +93,8 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             Skipped = listing.Skipped,
         };
         await store.PutJsonAsync(manifestKey, manifest, cancellationToken);
-        logger.LogInformation("Prepared dataset {Fingerprint}: {Usable} images ({Quarantined} quarantined) in {Seconds:F2} s ({DecodeSeconds:F2} s decoding), {Rate:F0} images/s",
-            fingerprint, usable.Length, quarantine.Length, stopwatch.Elapsed.TotalSeconds, decodeSeconds, listing.Files.Count / stopwatch.Elapsed.TotalSeconds);
+        logger.LogInformation("Prepared dataset {Fingerprint}: {Usable} images ({Quarantined} quarantined) in {Seconds:F2} s ({DecodeSeconds:F2} s decoding), {Rate:F0} images/s, decodes claimed at most {PeakMegabytes} MiB at once",
+            fingerprint, usable.Length, quarantine.Length, stopwatch.Elapsed.TotalSeconds, decodeSeconds, listing.Files.Count / stopwatch.Elapsed.TotalSeconds, Megabytes(budget.Peak));
         return new PreparedDataset(manifest, manifestKey, FromCache: false);
     }
 

@@ -23,6 +23,12 @@ public sealed record PreprocessorOptions
 
     public int ImagesPerShard { get; init; } = 512;
 
+    /// <summary>
+    /// Memory that images decoding at the same time may claim together (estimated from their headers, see
+    /// <see cref="ImageLoader.DecodeBytesPerPixel"/>): a large image waits for room rather than adding to the peak.
+    /// </summary>
+    public long DecodeMemoryBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
     /// <summary>Decoding threads; null uses every core.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 

@@ -61,4 +61,23 @@ public sealed class ImageLoaderTests
         Assert.Equal(QuarantineCodes.Truncated, Load([])?.Code);
         Assert.Equal(QuarantineCodes.TooManyPixels, Load(HostileImages.PngClaiming(60000, 60000))?.Code);
     }
+
+    [Fact]
+    public void Decodes_running_at_once_never_claim_more_than_the_memory_budget_and_an_image_over_it_runs_alone()
+    {
+        var png = Png(); // 120x90
+        var perImage = 120L * 90 * ImageLoader.DecodeBytesPerPixel;
+        var budget = new DecodeBudget(2 * perImage + perImage / 2);
+        var loader = new ImageLoader(new ImageLoadOptions(32, ResizeMode.Crop, "#ffffff"), budget);
+        var problems = new ImageProblem?[32];
+
+        Parallel.For(0, problems.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            i => problems[i] = loader.TryLoad(png, new byte[loader.PixelBytes], out var problem) ? null : problem);
+
+        Assert.All(problems, Assert.Null);
+        Assert.InRange(budget.Peak, perImage, 2 * perImage);
+        var small = new DecodeBudget(1000);
+        Assert.True(new ImageLoader(new ImageLoadOptions(32, ResizeMode.Crop, "#ffffff"), small).TryLoad(png, new byte[loader.PixelBytes], out _));
+        Assert.Equal(1000, small.Peak);
+    }
 }
