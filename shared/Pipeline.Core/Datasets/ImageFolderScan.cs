@@ -23,11 +23,11 @@ internal sealed class ImageFolderScan(string root, IReadOnlyDictionary<string, i
 
         var files = new List<DatasetFile>();
         var hashes = new Dictionary<(ulong, ulong), string>();
-        var labelsByFile = new HashSet<(ulong, ulong, int)>();
+        var seenInClass = new HashSet<(ulong Device, ulong Inode, int Label)>();
         foreach (var (relative, label, status) in candidates.OrderBy(c => c.Label).ThenBy(c => c.Relative, StringComparer.Ordinal))
         {
             var identity = (status.Device, status.Inode);
-            if (!labelsByFile.Add((status.Device, status.Inode, label)))
+            if (!seenInClass.Add((status.Device, status.Inode, label)))
             {
                 _skipped.Alias(); // the same file again in the same class
                 continue;
