@@ -22,6 +22,32 @@ public static class HostileImages
         return file.ToArray();
     }
 
+    /// <summary>A 1x1 grey TIFF whose single strip uses compression scheme <paramref name="compression"/> (34712 is JPEG 2000).</summary>
+    public static byte[] TiffCompressedWith(ushort compression)
+    {
+        (ushort Tag, ushort Type, uint Value)[] entries =
+        [
+            (256, 4, 1), (257, 4, 1), (258, 3, 8), (259, 3, compression), (262, 3, 1), (273, 4, 8 + 2 + 8 * 12 + 4), (278, 4, 1), (279, 4, 1),
+        ];
+        var file = new byte[8 + 2 + entries.Length * 12 + 4 + 1];
+        "II*\0"u8.CopyTo(file);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(4), 8);
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(8), (ushort)entries.Length);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = file.AsSpan(10 + i * 12);
+            BinaryPrimitives.WriteUInt16LittleEndian(entry, entries[i].Tag);
+            BinaryPrimitives.WriteUInt16LittleEndian(entry[2..], entries[i].Type);
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], 1);
+            if (entries[i].Type == 3)
+                BinaryPrimitives.WriteUInt16LittleEndian(entry[8..], (ushort)entries[i].Value);
+            else
+                BinaryPrimitives.WriteUInt32LittleEndian(entry[8..], entries[i].Value);
+        }
+        file[^1] = 0x80; // the one pixel, after the next-IFD offset (0)
+        return file;
+    }
+
     private static void Chunk(Stream file, string type, byte[] data)
     {
         var typeAndData = (byte[])[.. Encoding.ASCII.GetBytes(type), .. data];

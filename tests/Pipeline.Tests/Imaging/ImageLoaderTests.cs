@@ -55,6 +55,13 @@ public sealed class ImageLoaderTests
     }
 
     [Fact]
+    public void A_TIFF_in_a_compression_the_decoder_lacks_is_an_unsupported_format_and_a_plain_one_loads()
+    {
+        Assert.Null(Load(HostileImages.TiffCompressedWith(1)));
+        Assert.Equal(QuarantineCodes.UnsupportedFormat, Load(HostileImages.TiffCompressedWith(34712))?.Code);
+    }
+
+    [Fact]
     public void Text_empty_files_and_huge_claims_get_their_codes()
     {
         Assert.Equal(QuarantineCodes.NotAnImage, Load("<html><body>not a picture</body></html>"u8.ToArray())?.Code);
