@@ -18,7 +18,7 @@ internal sealed class PipelineServer(Uri baseAddress) : IDisposable
     /// <returns>What was uploaded, or null when nothing had to be.</returns>
     public async Task<DatasetUpload?> UploadDatasetAsync(string name, string folder, CancellationToken cancellationToken)
     {
-        var listing = ImageFolder.Scan(name, folder);
+        var listing = ImageFolder.Scan(name, folder, cancellationToken);
         if (await IndexAsync(name, cancellationToken) is { } index && SameFiles(index, listing))
             return null;
         using var content = new ImageFolderTarContent(folder, listing.Files);

@@ -11,7 +11,7 @@ public sealed class DatasetUploader(IObjectStore store)
     public async Task<DatasetUpload> UploadAsync(string name, string folder, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         var writer = new DatasetWriter(store, name);
-        var listing = ImageFolder.Scan(name, folder);
+        var listing = ImageFolder.Scan(name, folder, cancellationToken);
         var known = await KnownHashesAsync(name, cancellationToken);
         var done = 0;
         foreach (var file in listing.Files)

@@ -46,7 +46,7 @@ public static class ImageFolder
     /// <c>train</c>, <c>val</c> and <c>test</c> ImageFolders is listed with each file's split.
     /// </summary>
     /// <exception cref="PipelineException">The folder is missing or holds fewer than two class folders.</exception>
-    public static DatasetListing Scan(string name, string folder)
+    public static DatasetListing Scan(string name, string folder, CancellationToken cancellationToken = default)
     {
         var root = Path.GetFullPath(folder);
         if (!Directory.Exists(root))
@@ -67,7 +67,7 @@ public static class ImageFolder
         var labels = classes.Select((className, label) => (className, label)).ToDictionary(c => c.className, c => c.label, StringComparer.Ordinal);
 
         found.WalkAll();
-        return new ImageFolderScan(root, labels, preSplit).List(name, classes, found.Entries, found.Ignored);
+        return new ImageFolderScan(root, labels, preSplit).List(name, classes, found.Entries, found.Ignored, cancellationToken);
     }
 
     /// <summary>The class folders of every split folder ('train/cats', ...); all three splits must be there.</summary>

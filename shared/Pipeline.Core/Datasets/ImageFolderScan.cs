@@ -12,7 +12,8 @@ internal sealed class ImageFolderScan(string root, IReadOnlyDictionary<string, i
     private readonly SkipTally _skipped = new();
     private readonly List<QuarantinedFile> _quarantine = [];
 
-    public DatasetListing List(string name, IReadOnlyList<string> classes, List<(string Relative, FileStatus Status)> entries, IReadOnlyList<IgnoredFolder> ignored)
+    public DatasetListing List(string name, IReadOnlyList<string> classes, List<(string Relative, FileStatus Status)> entries, IReadOnlyList<IgnoredFolder> ignored,
+        CancellationToken cancellationToken)
     {
         // A file link is followed only to a regular file met while walking the folder (links never walked): inside the dataset.
         var inside = entries.Where(e => e.Status.Type == FileType.Regular).Select(e => (e.Status.Device, e.Status.Inode)).ToHashSet();
@@ -26,6 +27,7 @@ internal sealed class ImageFolderScan(string root, IReadOnlyDictionary<string, i
         var seenInClass = new HashSet<(ulong Device, ulong Inode, int Label)>();
         foreach (var (relative, label, status) in candidates.OrderBy(c => c.Label).ThenBy(c => c.Relative, StringComparer.Ordinal))
         {
+            cancellationToken.ThrowIfCancellationRequested(); // hashing a large folder takes a while
             var identity = (status.Device, status.Inode);
             if (!seenInClass.Add((status.Device, status.Inode, label)))
             {

@@ -6,7 +6,7 @@ public sealed class LocalImageFolder(string name, string folder) : IDatasetSourc
     public string Name => name;
 
     public Task<DatasetListing> ListAsync(CancellationToken cancellationToken = default) =>
-        Task.Run(() => ImageFolder.Scan(name, folder), cancellationToken);
+        Task.Run(() => ImageFolder.Scan(name, folder, cancellationToken), cancellationToken);
 
     public async Task<byte[]> ReadAsync(DatasetFile file, long maxBytes, CancellationToken cancellationToken = default)
     {
