@@ -200,17 +200,22 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         }
         // Decoded pixels are large-object-heap sized: rent them instead of allocating one per image.
         var buffer = ArrayPool<byte>.Shared.Rent(loader.PixelBytes);
+        var decode = Task.Run(() => loader.TryLoad(bytes, buffer, out var problem) ? null : problem, CancellationToken.None);
         try
         {
-            if (!loader.TryLoad(bytes, buffer, out var problem))
-                return problem;
-            pixels.Write(slot, buffer);
-            return null;
+            await decode.WaitAsync(_options.DecodeTimeLimit, cancellationToken);
         }
-        finally
+        catch (TimeoutException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A decoder cannot be stopped: it is left to finish on its own, with the buffer it writes into (never returned
+            // to the pool), and the run goes on without this file.
+            return new ImageProblem(QuarantineCodes.Corrupt, string.Create(CultureInfo.InvariantCulture,
+                $"decoding took over {_options.DecodeTimeLimit.TotalSeconds:0.###} s ({PreprocessorOptions.Section}:DecodeTimeLimit), as a crafted file can make it; replace the file"));
         }
+        if (decode.Result is null)
+            pixels.Write(slot, buffer);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return decode.Result;
     }
 
     private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture);

@@ -29,6 +29,12 @@ public sealed record PreprocessorOptions
     /// </summary>
     public long DecodeMemoryBytes { get; init; } = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// How long one image may take to decode before it is quarantined and the run goes on without it. The decoder cannot
+    /// be stopped, so a file that made it loop still holds a thread; this bounds the run, not that thread.
+    /// </summary>
+    public TimeSpan DecodeTimeLimit { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Decoding threads; null uses every core.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 

@@ -345,6 +345,21 @@ public sealed class DatasetPreparerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_decode_slower_than_the_time_limit_is_quarantined_and_the_run_goes_on()
+    {
+        WriteSolidClass("a", 8, TestImageFiles.Red);
+        WriteSolidClass("b", 8, TestImageFiles.Blue);
+        // 16 megapixels (48 MB of BMP): no machine decodes and resizes it within 20 ms; the small ones take a few.
+        TestImageFiles.Solid(Path.Combine(_data, "a", "slow.bmp"), 4000, 4000, TestImageFiles.Red);
+
+        var manifest = (await PrepareAsync(new PreprocessorOptions { WorkDirectory = _temp.Combine("work"), DecodeTimeLimit = TimeSpan.FromMilliseconds(20) })).Manifest;
+
+        var slow = manifest.Quarantine.Single(q => q.Path == "a/slow.bmp");
+        Assert.Equal(QuarantineCodes.Corrupt, slow.Code);
+        Assert.Contains("decoding took over 0.02 s", slow.Message);
+    }
+
+    [Fact]
     public async Task Cancellation_stops_the_run_and_writes_no_manifest()
     {
         WriteSolidClass("a", 6, TestImageFiles.Red);
