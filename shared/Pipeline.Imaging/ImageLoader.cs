@@ -4,6 +4,7 @@ using Pipeline.Contracts;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
@@ -22,9 +23,16 @@ public sealed class ImageLoader
     private readonly Configuration _configuration;
     private readonly Rgba32 _background;
 
-    public ImageLoader(ImageLoadOptions options)
+    /// <summary>Decoded bytes per pixel at the peak of a decode (RGBA, its RGB copy, resize buffers), for the budget's estimate.</summary>
+    public const int DecodeBytesPerPixel = 8;
+
+    private readonly DecodeBudget _budget;
+
+    /// <param name="budget">Shared by every thread that decodes with this loader; none means no limit beyond the pixel cap.</param>
+    public ImageLoader(ImageLoadOptions options, DecodeBudget? budget = null)
     {
         _options = options;
+        _budget = budget ?? new DecodeBudget(long.MaxValue);
         _background = Color.ParseHex(options.Background).ToPixel<Rgba32>();
         _configuration = Configuration.Default.Clone();
         // The caller already runs one image per core; nested parallelism would only add contention.
@@ -43,46 +51,60 @@ public sealed class ImageLoader
     /// Decodes <paramref name="bytes"/>, honours the EXIF orientation, composites transparency on the background, resizes to the
     /// target square and writes RGB8 pixels into <paramref name="destination"/>. Never throws for bad content: returns false with a reason.
     /// </summary>
-    public bool TryLoad(byte[] bytes, Span<byte> destination, [NotNullWhen(false)] out string? problem)
+    public bool TryLoad(byte[] bytes, Span<byte> destination, [NotNullWhen(false)] out ImageProblem? problem)
     {
         if (destination.Length < PixelBytes)
             throw new ArgumentException($"The buffer holds {destination.Length} bytes; an image needs {PixelBytes}.", nameof(destination));
-        problem = bytes.Length == 0 ? "the file is empty (0 bytes)" : Decode(bytes, destination);
+        problem = bytes.Length == 0 ? new ImageProblem(QuarantineCodes.Truncated, "the file is empty (0 bytes)") : Decode(bytes, destination);
         return problem is null;
     }
 
-    private string? Decode(byte[] bytes, Span<byte> destination)
+    private ImageProblem? Decode(byte[] bytes, Span<byte> destination)
     {
         var format = Image.DetectFormat(_configuration, bytes);
         if (format is null)
-            return $"not an image: its content matches none of the formats the pipeline reads ({string.Join(", ", Formats)})";
+            return new ImageProblem(QuarantineCodes.NotAnImage, $"not an image: its content matches none of the formats the pipeline reads ({string.Join(", ", Formats)})");
         // Decoders meet arbitrary bytes here and fail in arbitrary ways (format, index, overflow, allocation errors):
         // whatever they throw, this one file is bad, not the run.
         try
         {
+            if ((format is JpegFormat ? ImageIntegrity.CheckJpeg(bytes) : format is PngFormat ? ImageIntegrity.CheckPng(bytes) : null) is { } damaged)
+                return damaged;
             var info = Image.Identify(_configuration, bytes, out _);
             if (info is null || info.Width <= 0 || info.Height <= 0)
-                return $"not a valid {format.Name}: the header holds no image size";
+                return new ImageProblem(QuarantineCodes.Corrupt, $"not a valid {format.Name}: the header holds no image size");
             var pixels = (long)info.Width * info.Height;
             if (pixels > _options.MaxPixels)
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"{info.Width}x{info.Height} pixels ({pixels / 1e6:F1} megapixels) is over the {_options.MaxPixels / 1e6:0.#} megapixel limit");
+                return new ImageProblem(QuarantineCodes.TooManyPixels, string.Create(CultureInfo.InvariantCulture,
+                    $"{info.Width}x{info.Height} pixels ({pixels / 1e6:F1} megapixels) is over the {_options.MaxPixels / 1e6:0.#} megapixel limit"));
 
-            using var image = format is JpegFormat ? Image.Load<Rgb24>(_configuration, bytes) : LoadComposited(bytes);
-            image.Mutate(context => context
-                .AutoOrient()
-                .Resize(new ResizeOptions
-                {
-                    Size = new Size(_options.Size, _options.Size),
-                    Mode = _options.Resize == Contracts.ResizeMode.Stretch ? ImageSharpResizeMode.Stretch : ImageSharpResizeMode.Crop,
-                    Position = AnchorPositionMode.Center,
-                }));
-            image.CopyPixelDataTo(destination[..PixelBytes]);
-            return null;
+            var claim = _budget.Acquire(pixels * DecodeBytesPerPixel);
+            try
+            {
+                using var image = format is JpegFormat ? Image.Load<Rgb24>(_configuration, bytes) : LoadComposited(bytes);
+                image.Mutate(context => context
+                    .AutoOrient()
+                    .Resize(new ResizeOptions
+                    {
+                        Size = new Size(_options.Size, _options.Size),
+                        Mode = _options.Resize == Contracts.ResizeMode.Stretch ? ImageSharpResizeMode.Stretch : ImageSharpResizeMode.Crop,
+                        Position = AnchorPositionMode.Center,
+                    }));
+                image.CopyPixelDataTo(destination[..PixelBytes]);
+                return null;
+            }
+            finally
+            {
+                _budget.Release(claim);
+            }
+        }
+        catch (NotSupportedException e)
+        {
+            return new ImageProblem(QuarantineCodes.UnsupportedFormat, $"a {format.Name} variant the pipeline cannot decode: {e.Message}; convert it to PNG or JPEG");
         }
         catch (Exception e)
         {
-            return $"not a valid {format.Name}: {e.Message}";
+            return new ImageProblem(QuarantineCodes.Corrupt, $"not a valid {format.Name}: {e.Message}");
         }
     }
 

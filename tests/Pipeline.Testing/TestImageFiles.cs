@@ -1,6 +1,9 @@
+using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace Pipeline.Testing;
@@ -44,6 +47,47 @@ public static class TestImageFiles
             }
         });
         return image;
+    }
+
+    /// <summary>Seeded noise: compressed, its pixel data is most of the file, as in a photo.</summary>
+    public static Image<Rgb24> Noise(int width, int height, int seed)
+    {
+        var random = new Random(seed);
+        var image = new Image<Rgb24>(width, height);
+        image.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+                random.NextBytes(MemoryMarshal.AsBytes(rows.GetRowSpan(y)));
+        });
+        return image;
+    }
+
+    /// <summary>A 120x90 JPEG of <see cref="Noise"/>, about 11 KB.</summary>
+    public static byte[] NoisyJpeg(int seed)
+    {
+        using var image = Noise(120, 90, seed);
+        using var file = new MemoryStream();
+        image.SaveAsJpeg(file, new JpegEncoder { Quality = 90 });
+        return file.ToArray();
+    }
+
+    /// <summary>Everything before the first scan's data (the end of the SOS segment): a JPEG cut there is all header.</summary>
+    public static int JpegHeaderLength(byte[] jpeg)
+    {
+        var sos = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA]);
+        return sos + 2 + (jpeg[sos + 2] << 8 | jpeg[sos + 3]);
+    }
+
+    /// <summary>
+    /// Stored landscape (left red, right blue) with EXIF orientation 6, which viewers show rotated 90 degrees clockwise:
+    /// upright it is portrait with red on top.
+    /// </summary>
+    public static string RotatedJpeg(string path)
+    {
+        using var image = Halves(300, 100, Red, Blue);
+        image.Metadata.ExifProfile = new ExifProfile();
+        image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+        return Save(image, path, new JpegEncoder { Quality = 95 });
     }
 
     public static string Save(Image image, string path, IImageEncoder? encoder = null)

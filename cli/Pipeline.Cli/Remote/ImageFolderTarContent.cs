@@ -15,7 +15,7 @@ internal sealed class ImageFolderTarContent(string folder, IReadOnlyList<Dataset
         await using var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true);
         foreach (var file in files)
         {
-            await using var content = File.OpenRead(Path.Combine(folder, file.RelativePath));
+            await using var content = ImageFolder.OpenFile(folder, file);
             await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, file.RelativePath) { DataStream = content });
         }
     }

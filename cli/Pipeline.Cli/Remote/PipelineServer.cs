@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
@@ -19,8 +18,8 @@ internal sealed class PipelineServer(Uri baseAddress) : IDisposable
     /// <returns>What was uploaded, or null when nothing had to be.</returns>
     public async Task<DatasetUpload?> UploadDatasetAsync(string name, string folder, CancellationToken cancellationToken)
     {
-        var listing = ImageFolder.Scan(name, folder);
-        if (await IndexAsync(name, cancellationToken) is { } index && await SameFilesAsync(index, folder, listing, cancellationToken))
+        var listing = ImageFolder.Scan(name, folder, cancellationToken);
+        if (await IndexAsync(name, cancellationToken) is { } index && SameFiles(index, listing))
             return null;
         using var content = new ImageFolderTarContent(folder, listing.Files);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
@@ -102,18 +101,13 @@ internal sealed class PipelineServer(Uri baseAddress) : IDisposable
         return await response.Content.ReadFromJsonAsync<DatasetIndex>(PipelineJson.Options, cancellationToken);
     }
 
-    private static async Task<bool> SameFilesAsync(DatasetIndex index, string folder, DatasetListing listing, CancellationToken cancellationToken)
+    /// <summary>True when the server's index lists exactly the files of the listing, with the same content hashes.</summary>
+    private static bool SameFiles(DatasetIndex index, DatasetListing listing)
     {
         if (index.Files.Count != listing.Files.Count || !index.Classes.SequenceEqual(listing.Classes))
             return false;
         var hashes = index.Files.ToDictionary(file => file.Path, file => file.Sha256, StringComparer.Ordinal);
-        foreach (var file in listing.Files)
-        {
-            await using var content = File.OpenRead(Path.Combine(folder, file.RelativePath));
-            if (hashes.GetValueOrDefault(file.RelativePath) != Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken)))
-                return false;
-        }
-        return true;
+        return listing.Files.All(file => hashes.GetValueOrDefault(file.RelativePath) == file.Sha256);
     }
 
     /// <summary>A failed call becomes an error that says what the server said (its problem details), for the user.</summary>

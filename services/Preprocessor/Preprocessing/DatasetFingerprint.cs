@@ -7,9 +7,9 @@ using Pipeline.Datasets;
 namespace Pipeline.Preprocessor.Preprocessing;
 
 /// <summary>
-/// Names a prepared dataset by everything that decides its bytes: each image file's path and stamp (content hash, or
-/// size and last-write time), the preprocessing options, the worker's limits and the seed. Same inputs, same
-/// fingerprint, so the work can be skipped.
+/// Names a prepared dataset by everything that decides its bytes: each image file's path and content hash (never its
+/// size or modification time, which <c>cp -p</c>, <c>rsync -t</c> or tar keep across a change of content), the
+/// preprocessing options, the worker's limits and the seed. Same inputs, same fingerprint, so the work can be skipped.
 /// </summary>
 /// <remarks>
 /// The dataset's name and location are left out, so a renamed or moved dataset keeps its cache; hidden and
@@ -29,7 +29,7 @@ public static class DatasetFingerprint
             $"seed={seed};split={preprocessing.Split};size={preprocessing.ImageSize};resize={preprocessing.Resize};background={preprocessing.Background.ToLowerInvariant()}"));
         Line(string.Join("/", listing.Classes));
         foreach (var file in listing.Files)
-            Line($"{file.RelativePath}\t{file.Stamp}");
+            Line($"{file.RelativePath}\t{file.Sha256}");
         return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
     }
 }

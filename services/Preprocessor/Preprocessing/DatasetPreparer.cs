@@ -47,25 +47,29 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
 
         logger.LogInformation("Preparing {Images} images in {Classes} classes of dataset {Dataset} as {Fingerprint}", listing.Files.Count, listing.Classes.Count, source.Name, fingerprint);
         var stopwatch = Stopwatch.StartNew();
-        var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels));
+        var budget = new DecodeBudget(_options.DecodeMemoryBytes);
+        var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels), budget);
         using var pixels = PixelSpill.Create(_options.WorkDirectory, loader.PixelBytes, fingerprint);
-        var problems = await DecodeAllAsync(source, listing, loader, pixels, progress, cancellationToken);
+        var duplicates = DuplicateImages.Find(listing);
+        var problems = await DecodeAllAsync(source, listing, duplicates.LabelConflicts, loader, pixels, progress, cancellationToken);
         var decodeSeconds = stopwatch.Elapsed.TotalSeconds;
 
-        var quarantine = listing.Files.Select((image, i) => (image, problem: problems[i]))
+        var quarantine = listing.Quarantine.Concat(listing.Files.Select((image, i) => (image, problem: problems[i]))
             .Where(entry => entry.problem is not null)
-            .Select(entry => new QuarantinedFile(entry.image.RelativePath, entry.problem!))
+            .Select(entry => new QuarantinedFile(entry.image.RelativePath, entry.problem!.Code, entry.problem.Message)))
             .ToArray();
         var usable = Enumerable.Range(0, listing.Files.Count).Where(i => problems[i] is null).ToArray();
         if (usable.Length == 0)
             throw new PipelineException(
                 $"None of the {listing.Files.Count} image files in dataset '{source.Name}' could be read; " +
-                $"for example '{quarantine[0].Path}': {quarantine[0].Reason}.");
+                $"for example '{quarantine[0].Path}': {quarantine[0].Message}.");
         foreach (var file in quarantine)
-            logger.LogWarning("Quarantined {Path}: {Reason}", file.Path, file.Reason);
+            logger.LogWarning("Quarantined {Path} ({Code}): {Message}", file.Path, file.Code, file.Message);
 
-        var splitIndices = StratifiedSplitter.Split(
-            usable.Select(i => new LabelledImage(listing.Files[i].RelativePath, listing.Files[i].Label)).ToArray(), listing.Classes, preprocessing.Split, seed);
+        var splitIndices = listing.PreSplit
+            ? SplitsAsGiven(source.Name, listing, usable)
+            : StratifiedSplitter.Split(
+                usable.Select(i => new LabelledImage(listing.Files[i].RelativePath, listing.Files[i].Label, listing.Files[i].Sha256)).ToArray(), listing.Classes, preprocessing.Split, seed);
         var splits = new Dictionary<string, SplitManifest>();
         using var shardBuffer = new MemoryStream(ShardFormat.HeaderSize + Math.Min(usable.Length, _options.ImagesPerShard) * ShardFormat.RecordSize(preprocessing.ImageSize, preprocessing.ImageSize));
         foreach (var (split, indices) in splitIndices)
@@ -85,12 +89,26 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             Preprocessing = preprocessing,
             Splits = splits,
             Quarantine = quarantine,
+            Duplicates = duplicates.Groups,
+            PreSplit = listing.PreSplit,
             Skipped = listing.Skipped,
         };
         await store.PutJsonAsync(manifestKey, manifest, cancellationToken);
-        logger.LogInformation("Prepared dataset {Fingerprint}: {Usable} images ({Quarantined} quarantined) in {Seconds:F2} s ({DecodeSeconds:F2} s decoding), {Rate:F0} images/s",
-            fingerprint, usable.Length, quarantine.Length, stopwatch.Elapsed.TotalSeconds, decodeSeconds, listing.Files.Count / stopwatch.Elapsed.TotalSeconds);
+        logger.LogInformation("Prepared dataset {Fingerprint}: {Usable} images ({Quarantined} quarantined) in {Seconds:F2} s ({DecodeSeconds:F2} s decoding), {Rate:F0} images/s, decodes claimed at most {PeakMegabytes} MiB at once",
+            fingerprint, usable.Length, quarantine.Length, stopwatch.Elapsed.TotalSeconds, decodeSeconds, listing.Files.Count / stopwatch.Elapsed.TotalSeconds, Megabytes(budget.Peak));
         return new PreparedDataset(manifest, manifestKey, FromCache: false);
+    }
+
+    /// <summary>A dataset that came split keeps its split: indices into <paramref name="usable"/> per split.</summary>
+    /// <exception cref="PipelineException">A split folder holds no usable image.</exception>
+    private static IReadOnlyDictionary<string, IReadOnlyList<int>> SplitsAsGiven(string dataset, DatasetListing listing, int[] usable)
+    {
+        var splits = DatasetSplits.All.ToDictionary(split => split, split => (IReadOnlyList<int>)Enumerable.Range(0, usable.Length)
+            .Where(k => listing.Files[usable[k]].Split == split).ToArray());
+        if (splits.FirstOrDefault(split => split.Value.Count == 0) is { Key: { } empty })
+            throw new PipelineException($"Dataset '{dataset}' comes split, but its {empty}/ folder holds no usable image: add images to {empty}/<class>/, " +
+                "or put the class folders at the top to let the pipeline split.");
+        return splits;
     }
 
     private async Task<DatasetManifest?> TryLoadCachedAsync(string manifestKey, CancellationToken cancellationToken)
@@ -99,7 +117,19 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             return null;
         try
         {
-            return await store.GetJsonAsync<DatasetManifest>(manifestKey, cancellationToken);
+            var manifest = await store.GetJsonAsync<DatasetManifest>(manifestKey, cancellationToken);
+            if (manifest.SchemaVersion != DatasetManifest.CurrentSchemaVersion)
+            {
+                logger.LogWarning("Manifest {ManifestKey} has schema version {Version}, this build writes {Current}: preparing the dataset again",
+                    manifestKey, manifest.SchemaVersion, DatasetManifest.CurrentSchemaVersion);
+                return null;
+            }
+            if (await FirstDamagedShardAsync(manifest, cancellationToken) is { } damaged)
+            {
+                logger.LogWarning("Prepared dataset {ManifestKey} is damaged ({Damage}): preparing it again", manifestKey, damaged);
+                return null;
+            }
+            return manifest;
         }
         catch (JsonException e)
         {
@@ -109,12 +139,30 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         }
     }
 
-    /// <summary>Decodes every candidate image on all cores into its slot of the spill file; returns each image's problem (null = usable).</summary>
-    private async Task<string?[]> DecodeAllAsync(IDatasetSource source, DatasetListing listing, ImageLoader loader, PixelSpill pixels,
-        IProgress<PreprocessingProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Why a cached dataset cannot be trusted (a shard missing, or not the bytes the manifest hashed), or null when every shard is intact.</summary>
+    private async Task<string?> FirstDamagedShardAsync(DatasetManifest manifest, CancellationToken cancellationToken)
+    {
+        foreach (var shard in manifest.Splits.Values.SelectMany(split => split.Shards))
+        {
+            if (!await store.ExistsAsync(shard.Key, cancellationToken))
+                return $"{shard.Key} is missing";
+            await using var content = await store.OpenReadAsync(shard.Key, cancellationToken);
+            var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken));
+            if (sha256 != shard.Sha256)
+                return $"{shard.Key} has sha256 {sha256}, the manifest says {shard.Sha256}";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Decodes every candidate image on all cores into its slot of the spill file, except those already refused; returns
+    /// each image's problem (null = usable).
+    /// </summary>
+    private async Task<ImageProblem?[]> DecodeAllAsync(IDatasetSource source, DatasetListing listing, IReadOnlyDictionary<int, ImageProblem> refused,
+        ImageLoader loader, PixelSpill pixels, IProgress<PreprocessingProgress>? progress, CancellationToken cancellationToken)
     {
         var total = listing.Files.Count;
-        var problems = new string?[total];
+        var problems = new ImageProblem?[total];
         var processed = 0;
         var parallel = new ParallelOptions
         {
@@ -123,7 +171,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         };
         await Parallel.ForEachAsync(Enumerable.Range(0, total), parallel, async (i, token) =>
         {
-            problems[i] = await LoadAsync(source, listing.Files[i], loader, pixels, i, token);
+            problems[i] = refused.GetValueOrDefault(i) ?? await LoadAsync(source, listing.Files[i], loader, pixels, i, token);
             var done = Interlocked.Increment(ref processed);
             if (done == (total + 1) / 2)
                 Failpoints.Hit(Failpoints.PreprocessorMidDataset);
@@ -134,9 +182,10 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
     }
 
     /// <summary>Reads (within the size cap) and decodes one file into its spill slot; returns why it is unusable, or null.</summary>
-    private async Task<string?> LoadAsync(IDatasetSource source, DatasetFile file, ImageLoader loader, PixelSpill pixels, int slot, CancellationToken cancellationToken)
+    private async Task<ImageProblem?> LoadAsync(IDatasetSource source, DatasetFile file, ImageLoader loader, PixelSpill pixels, int slot, CancellationToken cancellationToken)
     {
-        var tooLarge = $"the file is over {Megabytes(_options.MaxFileBytes)} MiB, the size limit";
+        var tooLarge = new ImageProblem(QuarantineCodes.TooLarge,
+            $"the file is over {Megabytes(_options.MaxFileBytes)} MiB, the size limit ({PreprocessorOptions.Section}:MaxFileBytes)");
         if (file.Size > _options.MaxFileBytes)
             return tooLarge;
         byte[] bytes;
@@ -150,21 +199,26 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"the file could not be read: {e.Message}";
+            return new ImageProblem(QuarantineCodes.Unreadable, $"the file could not be read: {e.Message}");
         }
         // Decoded pixels are large-object-heap sized: rent them instead of allocating one per image.
         var buffer = ArrayPool<byte>.Shared.Rent(loader.PixelBytes);
+        var decode = Task.Run(() => loader.TryLoad(bytes, buffer, out var problem) ? null : problem, CancellationToken.None);
         try
         {
-            if (!loader.TryLoad(bytes, buffer, out var problem))
-                return problem;
-            pixels.Write(slot, buffer);
-            return null;
+            await decode.WaitAsync(_options.DecodeTimeLimit, cancellationToken);
         }
-        finally
+        catch (TimeoutException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A decoder cannot be stopped: it is left to finish on its own, with the buffer it writes into (never returned
+            // to the pool), and the run goes on without this file.
+            return new ImageProblem(QuarantineCodes.Corrupt, string.Create(CultureInfo.InvariantCulture,
+                $"decoding took over {_options.DecodeTimeLimit.TotalSeconds:0.###} s ({PreprocessorOptions.Section}:DecodeTimeLimit), as a crafted file can make it; replace the file"));
         }
+        if (decode.Result is null)
+            pixels.Write(slot, buffer);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return decode.Result;
     }
 
     private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture);

@@ -4,7 +4,8 @@ namespace Pipeline.Preprocessor.Preprocessing;
 
 /// <summary>
 /// Decoded pixels on local disk, one fixed-size slot per candidate image: the split needs to know which images are
-/// usable before any shard is written, and holding every decoded image in memory would not scale.
+/// usable before any shard is written, and holding every decoded image in memory would not scale. The file has no name
+/// while it is used, so no crash can leave it behind.
 /// </summary>
 internal sealed class PixelSpill : IDisposable
 {
@@ -23,7 +24,10 @@ internal sealed class PixelSpill : IDisposable
         var folder = workDirectory ?? Path.GetTempPath();
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"pipeline-{fingerprint}-{Guid.NewGuid():N}.pixels");
-        return new PixelSpill(File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose), pixelBytes);
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        // Unlinked at once: the open handle keeps the data, and nothing is left behind however the process ends (kill -9 included).
+        File.Delete(path);
+        return new PixelSpill(handle, pixelBytes);
     }
 
     public void Write(int slot, ReadOnlySpan<byte> pixels) => RandomAccess.Write(_handle, pixels[..PixelBytes], (long)slot * PixelBytes);

@@ -24,6 +24,18 @@ public sealed record PreprocessorOptions
 
     public int ImagesPerShard { get; init; } = 512;
 
+    /// <summary>
+    /// Memory that images decoding at the same time may claim together (estimated from their headers, see
+    /// <see cref="ImageLoader.DecodeBytesPerPixel"/>): a large image waits for room rather than adding to the peak.
+    /// </summary>
+    public long DecodeMemoryBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// How long one image may take to decode before it is quarantined and the run goes on without it. The decoder cannot
+    /// be stopped, so a file that made it loop still holds a thread; this bounds the run, not that thread.
+    /// </summary>
+    public TimeSpan DecodeTimeLimit { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Decoding threads; null uses every core.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 

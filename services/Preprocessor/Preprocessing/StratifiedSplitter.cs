@@ -7,9 +7,10 @@ using Pipeline.Contracts;
 namespace Pipeline.Preprocessor.Preprocessing;
 
 /// <summary>
-/// Deterministic stratified train/validation/test split. Each class is ordered by a seeded hash of the file's relative path
-/// and cut by the split percentages, so a file's place depends only on its own path: adding a file moves others only
-/// through the cut positions.
+/// Deterministic stratified train/validation/test split. Each class is ordered by a seeded hash of the file's content
+/// (or relative path) and cut by the split percentages, so a file's place depends only on itself: adding a file moves
+/// others only through the cut positions. Identical images sort together and a cut never falls between them, so no
+/// image is both trained on and tested.
 /// </summary>
 public static class StratifiedSplitter
 {
@@ -20,7 +21,7 @@ public static class StratifiedSplitter
     /// <exception cref="PipelineException">A class has fewer than <see cref="MinImagesPerClass"/> images.</exception>
     public static IReadOnlyDictionary<string, IReadOnlyList<int>> Split(IReadOnlyList<LabelledImage> images, IReadOnlyList<string> classes, SplitRatios ratios, int seed)
     {
-        var keys = images.Select(image => OrderKey(seed, image.RelativePath)).ToArray();
+        var keys = images.Select(image => OrderKey(seed, image.Content ?? image.RelativePath)).ToArray();
         Comparison<int> byKey = (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : string.CompareOrdinal(images[a].RelativePath, images[b].RelativePath);
 
         var byClass = Enumerable.Range(0, images.Count).GroupBy(i => images[i].Label).ToDictionary(g => g.Key, g => g.ToList());
@@ -39,10 +40,15 @@ public static class StratifiedSplitter
             members.Sort(byKey);
             var sizes = Sizes(members.Count, ratios);
             var start = 0;
+            var cut = 0;
             for (var s = 0; s < sizes.Length; s++)
             {
-                splits[DatasetSplits.All[s]].AddRange(members.GetRange(start, sizes[s]));
-                start += sizes[s];
+                cut += sizes[s];
+                var end = Math.Max(start, cut);
+                while (end > 0 && end < members.Count && keys[members[end]] == keys[members[end - 1]])
+                    end++; // identical images stay on one side
+                splits[DatasetSplits.All[s]].AddRange(members.GetRange(start, end - start));
+                start = end;
             }
         }
         foreach (var split in splits.Values)
@@ -72,6 +78,6 @@ public static class StratifiedSplitter
         return sizes;
     }
 
-    private static ulong OrderKey(int seed, string relativePath) =>
-        BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}\n{relativePath}")));
+    private static ulong OrderKey(int seed, string identity) =>
+        BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}\n{identity}")));
 }

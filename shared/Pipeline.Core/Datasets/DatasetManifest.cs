@@ -8,7 +8,8 @@ namespace Pipeline.Datasets;
 /// </summary>
 public sealed record DatasetManifest
 {
-    public const int CurrentSchemaVersion = 2;
+    /// <summary>3: quarantine entries are {path, code, message} (2 had a free-text reason); duplicates are listed; pre-split datasets are marked.</summary>
+    public const int CurrentSchemaVersion = 3;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required string Fingerprint { get; init; }
@@ -27,10 +28,16 @@ public sealed record DatasetManifest
     /// <summary>The options the images were prepared with (split, resize, background, size); a model records them for prediction.</summary>
     public required PreprocessingSpec Preprocessing { get; init; }
 
+    /// <summary>True when the dataset came split (train/, val/, test/ folders) and kept its split; <see cref="Preprocessing"/>'s ratios were not used.</summary>
+    public bool PreSplit { get; init; }
+
     /// <summary>Keyed by <see cref="DatasetSplits"/> names.</summary>
     public required IReadOnlyDictionary<string, SplitManifest> Splits { get; init; }
 
     public required IReadOnlyList<QuarantinedFile> Quarantine { get; init; }
+
+    /// <summary>Groups of paths with identical content in one class: all kept, each group in a single split.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Duplicates { get; init; } = [];
     public required SkippedFiles Skipped { get; init; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Pipeline.Storage;
 
 namespace Pipeline.Datasets;
@@ -12,21 +11,19 @@ public sealed class DatasetUploader(IObjectStore store)
     public async Task<DatasetUpload> UploadAsync(string name, string folder, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         var writer = new DatasetWriter(store, name);
-        var listing = ImageFolder.Scan(name, folder);
+        var listing = ImageFolder.Scan(name, folder, cancellationToken);
         var known = await KnownHashesAsync(name, cancellationToken);
         var done = 0;
         foreach (var file in listing.Files)
         {
-            var path = Path.Combine(folder, file.RelativePath);
-            var sha256 = await Sha256Async(path, cancellationToken);
-            if (known.GetValueOrDefault(file.RelativePath) == sha256 && await store.ExistsAsync(ObjectKeys.DatasetFile(name, file.RelativePath), cancellationToken))
-                writer.AddUnchanged(new IndexedFile(file.RelativePath, file.Size, sha256));
+            if (known.GetValueOrDefault(file.RelativePath) == file.Sha256 && await store.ExistsAsync(ObjectKeys.DatasetFile(name, file.RelativePath), cancellationToken))
+                writer.AddUnchanged(new IndexedFile(file.RelativePath, file.Size, file.Sha256));
             else
-                await using (var content = File.OpenRead(path))
+                await using (var content = ImageFolder.OpenFile(folder, file))
                     await writer.AddAsync(file.RelativePath, content, cancellationToken);
             progress?.Report((++done, listing.Files.Count));
         }
-        return await writer.CompleteAsync(listing.Classes, listing.Skipped, cancellationToken);
+        return await writer.CompleteAsync(listing.Classes, listing.Skipped, listing.Quarantine, listing.PreSplit, cancellationToken);
     }
 
     private async Task<Dictionary<string, string>> KnownHashesAsync(string name, CancellationToken cancellationToken)
@@ -35,11 +32,5 @@ public sealed class DatasetUploader(IObjectStore store)
             return [];
         var index = await store.GetJsonAsync<DatasetIndex>(ObjectKeys.DatasetIndex(name), cancellationToken);
         return index.Files.ToDictionary(file => file.Path, file => file.Sha256, StringComparer.Ordinal);
-    }
-
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        await using var file = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
     }
 }

@@ -40,9 +40,10 @@ internal sealed class DatasetWriter
     /// <summary>Keeps a file that is already in the store with this content.</summary>
     public void AddUnchanged(IndexedFile file) => _files.Add(file);
 
-    public async Task<DatasetUpload> CompleteAsync(IReadOnlyList<string> classes, SkippedFiles skipped, CancellationToken cancellationToken)
+    public async Task<DatasetUpload> CompleteAsync(IReadOnlyList<string> classes, SkippedFiles skipped, IReadOnlyList<QuarantinedFile> quarantine, bool preSplit,
+        CancellationToken cancellationToken)
     {
-        var index = new DatasetIndex { Name = _name, Classes = classes, Files = _files, Skipped = skipped };
+        var index = new DatasetIndex { Name = _name, Classes = classes, Files = _files, Skipped = skipped, Quarantine = quarantine, PreSplit = preSplit };
         await _store.PutJsonAsync(ObjectKeys.DatasetIndex(_name), index, cancellationToken);
         return new DatasetUpload(_name, _files.Count, Uploaded, _files.Count - Uploaded, UploadedBytes);
     }

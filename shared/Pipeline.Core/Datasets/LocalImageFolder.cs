@@ -6,11 +6,11 @@ public sealed class LocalImageFolder(string name, string folder) : IDatasetSourc
     public string Name => name;
 
     public Task<DatasetListing> ListAsync(CancellationToken cancellationToken = default) =>
-        Task.Run(() => ImageFolder.Scan(name, folder), cancellationToken);
+        Task.Run(() => ImageFolder.Scan(name, folder, cancellationToken), cancellationToken);
 
     public async Task<byte[]> ReadAsync(DatasetFile file, long maxBytes, CancellationToken cancellationToken = default)
     {
-        await using var stream = new FileStream(Path.Combine(folder, file.RelativePath), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        await using var stream = ImageFolder.OpenFile(folder, file);
         return await BoundedRead.AllBytesAsync(stream, maxBytes, file.RelativePath, cancellationToken);
     }
 }

@@ -1,4 +1,4 @@
 namespace Pipeline.Datasets;
 
-/// <summary>A file that could not be used, and why, in words a user can act on.</summary>
-public sealed record QuarantinedFile(string Path, string Reason);
+/// <summary>A file that could not be used: a <see cref="Contracts.QuarantineCodes"/> code, and a message a user can act on.</summary>
+public sealed record QuarantinedFile(string Path, string Code, string Message);

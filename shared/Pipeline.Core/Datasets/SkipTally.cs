@@ -7,6 +7,7 @@ internal sealed class SkipTally
 {
     private int _hidden;
     private int _notImages;
+    private int _aliases;
 
     /// <summary>True when the file is a candidate image; otherwise counts why it is not.</summary>
     public bool Admit(string relativePath)
@@ -28,5 +29,7 @@ internal sealed class SkipTally
 
     public void NotImage() => _notImages++;
 
-    public SkippedFiles Skipped(IReadOnlyList<IgnoredFolder>? folders = null) => new(_hidden, _notImages) { Folders = folders ?? [] };
+    public void Alias() => _aliases++;
+
+    public SkippedFiles Skipped(IReadOnlyList<IgnoredFolder>? folders = null) => new(_hidden, _notImages) { Aliases = _aliases, Folders = folders ?? [] };
 }

@@ -19,8 +19,12 @@ public sealed class StoreDataset(IObjectStore store, string name) : IDatasetSour
             throw new PipelineException($"There is no dataset named '{name}' in the object store: upload it first (./pipeline datasets upload DIR {name}).");
         }
         var labels = index.Classes.Select((c, label) => (c, label)).ToDictionary(p => p.c, p => p.label, StringComparer.Ordinal);
-        var files = index.Files.Select(file => new DatasetFile(file.Path, labels[ImageFolder.ClassOf(file.Path)], file.Size, file.Sha256)).ToList();
-        return new DatasetListing(name, index.Classes, files, index.Skipped);
+        var files = index.Files
+            .Select(file => (file, place: ImageFolder.Locate(file.Path, index.PreSplit)))
+            .Where(f => f.place is not null) // a file loose in a split folder of an uploaded archive is in no class
+            .Select(f => new DatasetFile(f.file.Path, labels[f.place!.Value.Class], f.file.Size, f.file.Sha256, f.place.Value.Split))
+            .ToList();
+        return new DatasetListing(name, index.Classes, files, index.Skipped) { Quarantine = index.Quarantine };
     }
 
     public async Task<byte[]> ReadAsync(DatasetFile file, long maxBytes, CancellationToken cancellationToken = default)

@@ -13,7 +13,7 @@ public static class TarDatasetImport
     {
         var writer = new DatasetWriter(store, name);
         var skipped = new SkipTally();
-        var classes = new SortedSet<string>(StringComparer.Ordinal);
+        var stored = new List<string>();
         await using var reader = new TarReader(tar, leaveOpen: true);
         TarEntry? entry;
         while ((entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken)) is not null)
@@ -25,15 +25,17 @@ public static class TarDatasetImport
                 skipped.NotImage(); // links, devices, absolute or escaping paths: never stored
             else if (skipped.Admit(path))
             {
-                classes.Add(ImageFolder.ClassOf(path));
+                stored.Add(path);
                 await writer.AddAsync(path, entry.DataStream ?? Stream.Null, cancellationToken);
             }
         }
-        if (classes.Count < 2)
+        var preSplit = ImageFolder.IsPreSplit(stored.Select(path => path[..path.IndexOf('/')]).Distinct());
+        var classes = stored.Select(path => ImageFolder.Locate(path, preSplit)?.Class).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (classes.Length < 2)
             throw new PipelineException(
-                $"The archive holds images in {classes.Count} class folder{(classes.Count == 1 ? "" : "s")}; an ImageFolder needs at least two: " +
+                $"The archive holds images in {classes.Length} class folder{(classes.Length == 1 ? "" : "s")}; an ImageFolder needs at least two: " +
                 "one folder of images per class at the top of the archive, e.g. cats/1.jpg and dogs/1.jpg.");
-        return await writer.CompleteAsync([.. classes], skipped.Skipped(), cancellationToken);
+        return await writer.CompleteAsync(classes, skipped.Skipped(), [], preSplit, cancellationToken);
     }
 
     /// <summary>The entry's path inside the ImageFolder ('./' dropped); null when it is absolute or leaves the folder.</summary>

@@ -38,4 +38,13 @@ public sealed class ImageFolderTests : IDisposable
         Assert.Contains("\"folders\"", json);
         Assert.Equal(skipped, read);
     }
+
+    [Fact]
+    public void Listing_a_folder_stops_between_files_when_cancelled()
+    {
+        foreach (var folder in new[] { "cats", "dogs" })
+            TestImageFiles.Bytes(_data.Combine(folder, "1.png"), [1]);
+
+        Assert.Throws<OperationCanceledException>(() => ImageFolder.Scan("pets", _data.Path, new CancellationToken(canceled: true)));
+    }
 }

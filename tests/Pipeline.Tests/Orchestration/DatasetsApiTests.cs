@@ -35,6 +35,21 @@ public sealed class DatasetsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tar_of_train_val_and_test_folders_becomes_a_dataset_that_keeps_its_split()
+    {
+        using var tar = Tar(("train/cats/a.png", [1]), ("train/dogs/b.png", [2]), ("val/cats/c.png", [3]), ("test/dogs/d.png", [4]), ("train/notes.png", [5]));
+
+        var response = await Upload("presplit", tar);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var listing = await new StoreDataset(_api.Store, "presplit").ListAsync();
+        Assert.True(listing.PreSplit);
+        Assert.Equal(["cats", "dogs"], listing.Classes);
+        Assert.Equal(["train/cats/a.png:0:train", "train/dogs/b.png:1:train", "val/cats/c.png:0:val", "test/dogs/d.png:1:test"],
+            listing.Files.Select(f => $"{f.RelativePath}:{f.Label}:{f.Split}").OrderBy(f => Array.IndexOf(["train", "val", "test"], f.Split(':')[2])));
+    }
+
+    [Fact]
     public async Task Links_and_paths_that_leave_the_folder_are_never_stored()
     {
         using var tar = new MemoryStream();

@@ -59,7 +59,7 @@ public sealed class DatasetPreparerTests : IDisposable
         TestImageFiles.Bytes(Expect("banana/cmyk.jpg", new Rgb24(0, 200, 0), 12), TestImageFiles.CmykJpeg);
         TestImageFiles.Solid(Expect("banana/paletted.gif", new Rgb24(255, 255, 0), 1), 33, 77, new Rgb24(255, 255, 0));
         TestImageFiles.Solid(Expect("banana/bitmap.BMP", new Rgb24(10, 20, 30), 1), 40, 40, new Rgb24(10, 20, 30));
-        WriteRotatedJpeg(Path.Combine(_data, "banana/rotated.jpg"));
+        TestImageFiles.RotatedJpeg(Path.Combine(_data, "banana/rotated.jpg"));
         var valid = TestImageFiles.Solid(Path.Combine(_data, "banana/truncated.png"), 50, 50, TestImageFiles.Red);
         File.WriteAllBytes(valid, File.ReadAllBytes(valid)[..60]);
         TestImageFiles.Bytes(Path.Combine(_data, "banana/empty.png"), []);
@@ -72,22 +72,11 @@ public sealed class DatasetPreparerTests : IDisposable
         TestImageFiles.Bytes(Path.Combine(_data, ".DS_Store"), [0, 0, 0, 1]);
     }
 
-    /// <summary>
-    /// Stored landscape (left red, right blue) with EXIF orientation 6, which viewers show rotated 90 degrees clockwise:
-    /// upright it is portrait with red on top.
-    /// </summary>
-    private static void WriteRotatedJpeg(string path)
-    {
-        using var image = TestImageFiles.Halves(300, 100, TestImageFiles.Red, TestImageFiles.Blue);
-        image.Metadata.ExifProfile = new ExifProfile();
-        image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
-        TestImageFiles.Save(image, path, new JpegEncoder { Quality = 95 });
-    }
-
+    /// <summary>Images of one colour, each a different size so that no two files are identical.</summary>
     private void WriteSolidClass(string name, int count, Rgb24 colour)
     {
         for (var i = 0; i < count; i++)
-            TestImageFiles.Solid(Path.Combine(_data, name, $"{i}.png"), 32, 32, colour);
+            TestImageFiles.Solid(Path.Combine(_data, name, $"{i}.png"), 32 + i, 32, colour);
     }
 
     [Fact]
@@ -105,11 +94,14 @@ public sealed class DatasetPreparerTests : IDisposable
         Assert.Equal((Size, Size), (manifest.ImageWidth, manifest.ImageHeight));
         Assert.Equal(new SkippedFiles(Hidden: 3, NotImages: 2), manifest.Skipped);
 
-        var reasons = manifest.Quarantine.ToDictionary(q => q.Path, q => q.Reason);
-        Assert.Equal(["banana/actually-text.jpg", "banana/empty.png", "banana/truncated.png"], reasons.Keys.Order(StringComparer.Ordinal));
-        Assert.StartsWith("not an image", reasons["banana/actually-text.jpg"]);
-        Assert.Contains("empty", reasons["banana/empty.png"]);
-        Assert.StartsWith("not a valid PNG: ", reasons["banana/truncated.png"]);
+        var codes = manifest.Quarantine.ToDictionary(q => q.Path, q => q.Code);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["banana/actually-text.jpg"] = QuarantineCodes.NotAnImage,
+            ["banana/empty.png"] = QuarantineCodes.Truncated,
+            ["banana/truncated.png"] = QuarantineCodes.Truncated,
+        }, codes);
+        Assert.Contains("empty", manifest.Quarantine.Single(q => q.Path == "banana/empty.png").Message);
 
         Assert.Equal(_expected.Count + 1, DatasetSplits.All.Sum(split => manifest[split].Count));
         foreach (var split in DatasetSplits.All)
@@ -122,34 +114,15 @@ public sealed class DatasetPreparerTests : IDisposable
                 var file = manifest[split].Files[i];
                 Assert.Equal(manifest.Classes.ToList().IndexOf(file.Split('/')[0]), images.Labels[i]);
                 if (file == "banana/rotated.jpg")
-                    AssertUpright(images.Image(i));
+                    PreparedPixels.AssertUpright(images.Image(i), Size);
                 else
-                    AssertSolid(file, images.Image(i));
+                    PreparedPixels.AssertSolid(file, images.Image(i), _expected[file]);
             }
         }
 
         Assert.Equal(new PreprocessingProgress(18 + 3, 18 + 3), progress.Reports.Last());
         Assert.Equal(ObjectKeys.Manifest(manifest.Fingerprint), _store.Puts.Last());
         Assert.True(_store.Puts.Count > 4);
-    }
-
-    private void AssertSolid(string file, ReadOnlySpan<byte> pixels)
-    {
-        var (colour, tolerance) = _expected[file];
-        for (var p = 0; p < pixels.Length; p += 3)
-            if (Math.Abs(pixels[p] - colour.R) > tolerance || Math.Abs(pixels[p + 1] - colour.G) > tolerance || Math.Abs(pixels[p + 2] - colour.B) > tolerance)
-                Assert.Fail($"{file}: pixel {p / 3} is ({pixels[p]},{pixels[p + 1]},{pixels[p + 2]}), expected {colour} +-{tolerance}.");
-    }
-
-    /// <summary>Upright, the rotated JPEG is red above blue; ignoring EXIF would put red on the left, blue on the right.</summary>
-    private static void AssertUpright(ReadOnlySpan<byte> pixels)
-    {
-        Rgb24 At(ReadOnlySpan<byte> hwc, int row, int column) => new(hwc[(row * Size + column) * 3], hwc[(row * Size + column) * 3 + 1], hwc[(row * Size + column) * 3 + 2]);
-        foreach (var column in new[] { 20, 200 })
-        {
-            Assert.True(At(pixels, 20, column).R > 200 && At(pixels, 20, column).B < 60, $"top at column {column} is {At(pixels, 20, column)}");
-            Assert.True(At(pixels, 200, column).B > 200 && At(pixels, 200, column).R < 60, $"bottom at column {column} is {At(pixels, 200, column)}");
-        }
     }
 
     [Fact]
@@ -178,11 +151,59 @@ public sealed class DatasetPreparerTests : IDisposable
 
         var otherSeed = (await PrepareAsync(seed: 7)).Manifest.Fingerprint;
         var otherSplit = (await PrepareAsync(preprocessing: new PreprocessingSpec { Split = new SplitRatios(60, 20, 20) })).Manifest.Fingerprint;
+        // a/0.png edited as `cp -p` or `rsync -t` would leave it: another content, the same size and time.
+        var path = Path.Combine(_data, "a", "0.png");
+        var stamp = (Size: new FileInfo(path).Length, Time: File.GetLastWriteTimeUtc(path));
+        var bytes = File.ReadAllBytes(path);
+        bytes[^13] ^= 1; // in the IEND CRC: a different file, decodable or not, of the same size
+        File.WriteAllBytes(path, bytes);
+        File.SetLastWriteTimeUtc(path, stamp.Time);
+        Assert.Equal(stamp, (new FileInfo(path).Length, File.GetLastWriteTimeUtc(path)));
+        var changed = await PrepareAsync();
+
+        Assert.Equal(4, new[] { original, otherSeed, otherSplit, changed.Manifest.Fingerprint }.Distinct().Count());
+        Assert.False(changed.FromCache);
+    }
+
+    [Theory]
+    [InlineData("deleted")]
+    [InlineData("corrupted")]
+    public async Task A_damaged_shard_in_the_cache_makes_the_next_run_prepare_again(string damage)
+    {
+        WriteSolidClass("a", 6, TestImageFiles.Red);
+        WriteSolidClass("b", 6, TestImageFiles.Blue);
+        var first = await PrepareAsync();
+        var shard = _temp.Combine("store", first.Manifest[DatasetSplits.Test].Shards[0].Key);
+        Assert.True(File.Exists(shard), shard);
+        if (damage == "deleted")
+            File.Delete(shard);
+        else
+        {
+            var bytes = File.ReadAllBytes(shard);
+            bytes[^1] ^= 0xFF;
+            File.WriteAllBytes(shard, bytes);
+        }
+
+        var second = await PrepareAsync();
+
+        Assert.False(second.FromCache);
+        Assert.Equal(first.ManifestKey, second.ManifestKey);
+        Assert.Equal(first.Manifest[DatasetSplits.Test].Count, (await SplitImages.LoadAsync(_store, second.Manifest, DatasetSplits.Test)).Count);
+        Assert.True((await PrepareAsync()).FromCache);
+    }
+
+    [Fact]
+    public async Task Touching_files_without_changing_them_keeps_the_cache()
+    {
+        WriteSolidClass("a", 6, TestImageFiles.Red);
+        WriteSolidClass("b", 6, TestImageFiles.Blue);
+        var original = await PrepareAsync();
+
         File.SetLastWriteTimeUtc(Path.Combine(_data, "a", "0.png"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         var touched = await PrepareAsync();
 
-        Assert.Equal(4, new[] { original, otherSeed, otherSplit, touched.Manifest.Fingerprint }.Distinct().Count());
-        Assert.False(touched.FromCache);
+        Assert.Equal(original.Manifest.Fingerprint, touched.Manifest.Fingerprint);
+        Assert.True(touched.FromCache);
     }
 
     [Fact]
@@ -201,6 +222,40 @@ public sealed class DatasetPreparerTests : IDisposable
         var images = await SplitImages.LoadAsync(_store, manifest, DatasetSplits.Train);
         Assert.Equal(train.Files.Select(f => f.StartsWith("a/") ? 0 : 1), images.Labels);
         Assert.Empty(Directory.EnumerateFiles(_temp.Combine("work")));
+    }
+
+    [Fact]
+    public async Task The_pixel_spill_file_has_no_name_while_in_use_so_a_crash_cannot_leave_it_behind()
+    {
+        WriteSolidClass("a", 100, TestImageFiles.Red);
+        WriteSolidClass("b", 5, TestImageFiles.Blue);
+        var work = _temp.Combine("work");
+        var seenMidway = new ConcurrentQueue<string[]>();
+
+        await PrepareAsync(progress: new CallbackProgress(_ => seenMidway.Enqueue(Directory.GetFileSystemEntries(work))));
+
+        Assert.NotEmpty(seenMidway); // the 100th image reported while the spill held pixels
+        Assert.All(seenMidway, Assert.Empty);
+    }
+
+    [Fact]
+    public async Task An_identical_file_under_two_classes_is_a_label_conflict_and_copies_within_a_class_share_a_split()
+    {
+        WriteSolidClass("a", 10, TestImageFiles.Red);
+        WriteSolidClass("b", 10, TestImageFiles.Blue);
+        File.Copy(Path.Combine(_data, "a", "0.png"), Path.Combine(_data, "b", "stray.png"));
+        foreach (var copy in new[] { "copy1.png", "deeper/copy2.png" })
+            TestImageFiles.Bytes(Path.Combine(_data, "a", copy), File.ReadAllBytes(Path.Combine(_data, "a", "3.png")));
+
+        var manifest = (await PrepareAsync()).Manifest;
+
+        var conflict = Assert.Single(manifest.Quarantine);
+        Assert.Equal(("b/stray.png", QuarantineCodes.LabelConflict), (conflict.Path, conflict.Code));
+        Assert.Contains("'a/0.png'", conflict.Message);
+        var group = Assert.Single(manifest.Duplicates);
+        Assert.Equal(["a/3.png", "a/copy1.png", "a/deeper/copy2.png"], group.Order(StringComparer.Ordinal));
+        Assert.Single(DatasetSplits.All, split => group.All(manifest[split].Files.Contains));
+        Assert.Equal(22, DatasetSplits.All.Sum(split => manifest[split].Count));
     }
 
     [Fact]
@@ -269,7 +324,7 @@ public sealed class DatasetPreparerTests : IDisposable
         var error = await Assert.ThrowsAsync<PipelineException>(() => PrepareAsync());
 
         Assert.Contains("None of the 10 image files", error.Message);
-        Assert.Contains("not a valid JPEG", error.Message);
+        Assert.Contains("the JPEG is damaged", error.Message);
     }
 
     [Fact]
@@ -284,8 +339,24 @@ public sealed class DatasetPreparerTests : IDisposable
 
         var quarantined = Assert.Single(manifest.Quarantine);
         Assert.Equal("a/huge.png", quarantined.Path);
-        Assert.Contains("400x300 pixels", quarantined.Reason);
-        Assert.Contains("0.1 megapixel limit", quarantined.Reason);
+        Assert.Equal(QuarantineCodes.TooManyPixels, quarantined.Code);
+        Assert.Contains("400x300 pixels", quarantined.Message);
+        Assert.Contains("0.1 megapixel limit", quarantined.Message);
+    }
+
+    [Fact]
+    public async Task A_decode_slower_than_the_time_limit_is_quarantined_and_the_run_goes_on()
+    {
+        WriteSolidClass("a", 8, TestImageFiles.Red);
+        WriteSolidClass("b", 8, TestImageFiles.Blue);
+        // 16 megapixels (48 MB of BMP): no machine decodes and resizes it within 20 ms; the small ones take a few.
+        TestImageFiles.Solid(Path.Combine(_data, "a", "slow.bmp"), 4000, 4000, TestImageFiles.Red);
+
+        var manifest = (await PrepareAsync(new PreprocessorOptions { WorkDirectory = _temp.Combine("work"), DecodeTimeLimit = TimeSpan.FromMilliseconds(20) })).Manifest;
+
+        var slow = manifest.Quarantine.Single(q => q.Path == "a/slow.bmp");
+        Assert.Equal(QuarantineCodes.Corrupt, slow.Code);
+        Assert.Contains("decoding took over 0.02 s", slow.Message);
     }
 
     [Fact]
@@ -297,6 +368,11 @@ public sealed class DatasetPreparerTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PrepareAsync(cancellationToken: new CancellationToken(canceled: true)));
 
         Assert.DoesNotContain(_store.Puts, key => key.EndsWith("manifest.json"));
+    }
+
+    private sealed class CallbackProgress(Action<PreprocessingProgress> report) : IProgress<PreprocessingProgress>
+    {
+        public void Report(PreprocessingProgress value) => report(value);
     }
 
     private sealed class RecordingProgress : IProgress<PreprocessingProgress>

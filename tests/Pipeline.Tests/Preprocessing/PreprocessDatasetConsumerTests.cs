@@ -90,7 +90,7 @@ public sealed class PreprocessDatasetConsumerTests() : ConsumerHarness<Preproces
         var data = Path.Combine(Folder.Path, "images");
         foreach (var (name, colour) in new[] { ("blue", TestImageFiles.Blue), ("red", TestImageFiles.Red) })
             for (var i = 0; i < perClass; i++)
-                TestImageFiles.Solid(Path.Combine(data, name, $"{i}.png"), 40, 30, colour);
+                TestImageFiles.Solid(Path.Combine(data, name, $"{i}.png"), 40 + i, 30, colour); // distinct files: identical ones share a split
         return data;
     }
 }

@@ -108,4 +108,20 @@ public sealed class StratifiedSplitterTests
         Assert.Contains("'cat' (0)", error.Message);
         Assert.DoesNotContain("'ant'", error.Message);
     }
+
+    [Fact]
+    public void Identical_images_always_land_in_the_same_split()
+    {
+        // 60 images per class, in groups of 1 to 4 with the same content.
+        var images = Enumerable.Range(0, 3).SelectMany(label => Enumerable.Range(0, 60)
+            .Select(i => new LabelledImage($"{Classes[label]}/img{i:D4}.jpg", label, $"{label}-content-{i / (1 + i % 4)}"))).ToList();
+
+        foreach (var seed in Enumerable.Range(0, 20))
+        {
+            var assignments = Assignments(images, seed);
+            foreach (var group in images.GroupBy(image => image.Content))
+                Assert.Single(group.Select(image => assignments[image.RelativePath]).Distinct());
+            Assert.All(DatasetSplits.All, split => Assert.Contains(split, assignments.Values));
+        }
+    }
 }

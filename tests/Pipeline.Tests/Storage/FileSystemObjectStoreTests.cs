@@ -96,7 +96,7 @@ public sealed class FileSystemObjectStoreTests : IDisposable
             {
                 [DatasetSplits.Train] = new(1, [1, 0], [new ShardEntry("prepared/f/train/shard-00000.bin", 1, 150_544, "ab")], ["a/1.png"]),
             },
-            Quarantine = [new QuarantinedFile("b/x.jpg", "the file is empty (0 bytes)")],
+            Quarantine = [new QuarantinedFile("b/x.jpg", QuarantineCodes.Truncated, "the file is empty (0 bytes)")],
             Skipped = new SkippedFiles(1, 2),
         };
 
