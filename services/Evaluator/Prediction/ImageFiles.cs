@@ -25,7 +25,7 @@ public static class ImageFiles
             if (Read(paths[i], out var bytes) is { } readProblem)
                 errors.Add(new ImageFileError(paths[i], readProblem));
             else if (!loader.TryLoad(bytes!, slot, out var problem))
-                errors.Add(new ImageFileError(paths[i], problem));
+                errors.Add(new ImageFileError(paths[i], problem.Message));
             else
             {
                 loadedPaths.Add(paths[i]);
@@ -40,14 +40,13 @@ public static class ImageFiles
     private static string? Read(string path, out byte[]? bytes)
     {
         bytes = null;
+        if (Directory.Exists(path))
+            return "it is a folder, not an image file";
+        if (!File.Exists(path))
+            return "the file does not exist";
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-                return Directory.Exists(path) ? "it is a folder, not an image file" : "the file does not exist";
-            if (info.Length > ImageLoadOptions.DefaultMaxFileBytes)
-                return $"the file is over {ImageLoadOptions.DefaultMaxFileBytes / (1024 * 1024)} MiB, the size limit";
-            bytes = File.ReadAllBytes(path);
+            bytes = RegularFiles.ReadAllBytes(path, ImageLoadOptions.DefaultMaxFileBytes);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -45,4 +45,17 @@ public sealed class ImageFilesTests : IDisposable
         Assert.Equal("it is a folder, not an image file", loaded.Errors[2].Error);
         Assert.Equal(1, loaded.Images.Count);
     }
+
+    [Fact]
+    public void A_FIFO_or_a_link_to_a_device_is_refused_without_waiting_or_reading_it()
+    {
+        var fifo = SpecialFiles.Fifo(_folder.Combine("pipe.jpg"));
+        var zero = _folder.Combine("zero.jpg");
+        File.CreateSymbolicLink(zero, "/dev/zero");
+
+        var loaded = ImageFiles.Load([fifo, zero], Preprocessing);
+
+        Assert.Empty(loaded.Paths);
+        Assert.All(loaded.Errors, error => Assert.Contains("not a regular file", error.Error));
+    }
 }
