@@ -7,7 +7,7 @@ namespace Pipeline.Trainer;
 /// that the broker's consumer timeout never cuts a long training), which frees its one prefetch slot: the queue is
 /// paused while the trial trains, so that a busy trainer never takes a command another trainer could start.
 /// </summary>
-public sealed class TrainerIntake : IReceiveEndpointObserver
+public sealed class TrainerIntake(ILogger<TrainerIntake> logger) : IReceiveEndpointObserver
 {
     private IReceiveEndpoint? _endpoint;
     private Task _paused = Task.CompletedTask;
@@ -19,11 +19,19 @@ public sealed class TrainerIntake : IReceiveEndpointObserver
             _paused = Task.Run(() => endpoint.Stop());
     }
 
+    /// <summary>Takes commands again; a queue that cannot be started again is logged, never thrown at the trial that just ended.</summary>
     public async Task ResumeAsync()
     {
-        await _paused;
-        if (_endpoint is { } endpoint)
-            await endpoint.Start().Ready;
+        try
+        {
+            await _paused;
+            if (_endpoint is { } endpoint)
+                await endpoint.Start().Ready;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "This trainer could not take commands again after its trial: restart it to take more trials");
+        }
     }
 
     public Task Ready(ReceiveEndpointReady ready)
