@@ -349,10 +349,14 @@ public sealed class DatasetPreparerTests : IDisposable
     {
         WriteSolidClass("a", 8, TestImageFiles.Red);
         WriteSolidClass("b", 8, TestImageFiles.Blue);
-        // 16 megapixels (48 MB of BMP): no machine decodes and resizes it within 20 ms; the small ones take a few.
-        TestImageFiles.Solid(Path.Combine(_data, "a", "slow.bmp"), 4000, 4000, TestImageFiles.Red);
+        // 49 megapixels (147 MB of BMP, under the pixel cap): decoding and resizing it takes well over 100 ms anywhere,
+        // five times the limit (16 megapixels once came in under it); the small ones take a fraction of a millisecond.
+        TestImageFiles.Solid(Path.Combine(_data, "a", "slow.bmp"), 7000, 7000, TestImageFiles.Red);
 
-        var manifest = (await PrepareAsync(new PreprocessorOptions { WorkDirectory = _temp.Combine("work"), DecodeTimeLimit = TimeSpan.FromMilliseconds(20) })).Manifest;
+        var manifest = (await PrepareAsync(new PreprocessorOptions
+        {
+            WorkDirectory = _temp.Combine("work"), MaxFileBytes = 256L * 1024 * 1024, DecodeTimeLimit = TimeSpan.FromMilliseconds(20),
+        })).Manifest;
 
         var slow = manifest.Quarantine.Single(q => q.Path == "a/slow.bmp");
         Assert.Equal(QuarantineCodes.Corrupt, slow.Code);
