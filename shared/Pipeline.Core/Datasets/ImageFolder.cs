@@ -88,7 +88,7 @@ public static class ImageFolder
     /// </summary>
     /// <exception cref="IOException">It is no longer a regular file, or cannot be opened.</exception>
     public static Stream OpenFile(string folder, DatasetFile file) =>
-        new FileStream(UnixFiles.OpenRegularFile(Path.Combine(folder, file.RelativePath)), FileAccess.Read, 1 << 16);
+        RegularFiles.OpenRead(Path.Combine(folder, file.RelativePath));
 
     internal const string FolderLinksNeverFollowed = "links to folders are never followed (they can loop, or lead out of the dataset)";
 

@@ -83,7 +83,7 @@ internal sealed class ImageFolderScan(string root, IReadOnlyDictionary<string, i
     {
         try
         {
-            using var stream = new FileStream(UnixFiles.OpenRegularFile(Path.Combine(root, relative)), FileAccess.Read, 1 << 16);
+            using var stream = RegularFiles.OpenRead(Path.Combine(root, relative));
             return Convert.ToHexStringLower(SHA256.HashData(stream));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
