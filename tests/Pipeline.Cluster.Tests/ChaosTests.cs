@@ -16,9 +16,8 @@ public sealed class ChaosTests(ClusterFixture cluster)
     public async Task A_poison_message_ends_in_the_error_queue_and_fails_its_run_with_the_reason()
     {
         await ClusterRuns.UploadAsync(cluster, "poison");
-        await cluster.StopAsync("evaluator");
         // Two rounds through the redelivery queue, 3 s and 6 s apart, after the in-process retries of each.
-        await cluster.StartAsync("evaluator", 1, "PIPELINE_FAILPOINTS=evaluate.throw", "Pipeline__Bus__Redeliveries=2", "Pipeline__Bus__RedeliveryWait=00:00:03");
+        await cluster.RestartAsync("evaluator", 1, "PIPELINE_FAILPOINTS=evaluate.throw", "Pipeline__Bus__Redeliveries=2", "Pipeline__Bus__RedeliveryWait=00:00:03");
         try
         {
             var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("poison", seed: 99));
@@ -34,8 +33,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
         }
         finally
         {
-            await cluster.StopAsync("evaluator");
-            await cluster.StartAsync("evaluator");
+            await cluster.RestartAsync("evaluator");
         }
     }
 
@@ -44,8 +42,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
     {
         await ClusterRuns.UploadAsync(cluster, "killed-trainer");
         // A short lease, so that the dead trainer's trial is sent again within seconds rather than minutes.
-        await cluster.StopAsync("orchestrator");
-        await cluster.StartAsync("orchestrator", 1, "Pipeline__Orchestrator__TrialLease=00:00:12");
+        await cluster.RestartAsync("orchestrator", 1, "Pipeline__Orchestrator__TrialLease=00:00:12");
         try
         {
             var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("killed-trainer", seed: 31, epochs: 3));
@@ -68,8 +65,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
         }
         finally
         {
-            await cluster.StopAsync("orchestrator");
-            await cluster.StartAsync("orchestrator");
+            await cluster.RestartAsync("orchestrator");
         }
     }
 
@@ -120,9 +116,9 @@ public sealed class ChaosTests(ClusterFixture cluster)
         await ClusterRuns.UploadAsync(cluster, "twice");
         string[] debugPuts = ["Logging__LogLevel__Pipeline.Storage=Debug"];
         const string twice = "PIPELINE_FAILPOINTS=deliver.twice";
-        await RestartWithAsync("orchestrator", [.. debugPuts, "PIPELINE_FAILPOINTS=deliver.twice,outbox.sendTwice"]);
-        await RestartWithAsync("preprocessor", [.. debugPuts, twice]);
-        await RestartWithAsync("evaluator", [.. debugPuts, twice]);
+        await cluster.RestartAsync("orchestrator", 1, [.. debugPuts, "PIPELINE_FAILPOINTS=deliver.twice,outbox.sendTwice"]);
+        await cluster.RestartAsync("preprocessor", 1, [.. debugPuts, twice]);
+        await cluster.RestartAsync("evaluator", 1, [.. debugPuts, twice]);
         try
         {
             var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("twice", seed: 41));
@@ -165,14 +161,13 @@ public sealed class ChaosTests(ClusterFixture cluster)
     public async Task A_preprocessor_killed_mid_dataset_is_replaced_and_every_image_is_accounted_for_once()
     {
         await ClusterRuns.UploadAsync(cluster, "killed-preprocessor");
-        await RestartWithAsync("preprocessor", ["PIPELINE_FAILPOINTS=preprocess.midDataset"]);
+        await cluster.RestartAsync("preprocessor", 1, "PIPELINE_FAILPOINTS=preprocess.midDataset");
         var killed = cluster.Process("preprocessor");
 
         var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("killed-preprocessor", seed: 43));
         await WaitForAsync(() => !ProcFs.IsRunning(killed.Pid), "the preprocessor to kill itself half-way through the dataset");
         // RabbitMQ gives the unacknowledged command to the next preprocessor.
-        await cluster.StopAsync("preprocessor");
-        await cluster.StartAsync("preprocessor");
+        await cluster.RestartAsync("preprocessor");
         var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
 
         Assert.Equal("Completed", run.GetProperty("state").GetString());
@@ -208,7 +203,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
         // One trainer, with a small store budget: a call gives up within seconds, as a long outage would make it.
         for (var t = 2; t <= ClusterFixture.Trainers; t++)
             await cluster.StopAsync("trainer", t);
-        await RestartWithAsync("trainer", ["Pipeline__Store__S3__MaxRetryAttempts=1", "Pipeline__Store__S3__RetryBaseDelay=00:00:01",
+        await cluster.RestartAsync("trainer", 1, ["Pipeline__Store__S3__MaxRetryAttempts=1", "Pipeline__Store__S3__RetryBaseDelay=00:00:01",
             "Pipeline__Store__S3__AttemptTimeout=00:00:03"]);
         try
         {
@@ -227,8 +222,8 @@ public sealed class ChaosTests(ClusterFixture cluster)
         {
             if (!cluster.Processes.Any(p => p.Name == "s3rver" && ProcFs.IsRunning(p.Pid)))
                 await cluster.StartAsync("s3rver");
-            await cluster.StopAsync("trainer");
-            for (var t = 1; t <= ClusterFixture.Trainers; t++)
+            await cluster.RestartAsync("trainer");
+            for (var t = 2; t <= ClusterFixture.Trainers; t++)
                 await cluster.StartAsync("trainer", t);
         }
     }
@@ -237,8 +232,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
     public async Task A_stage_that_never_answers_fails_its_run_at_the_deadline_and_the_cli_exits_1()
     {
         await cluster.StopAsync("preprocessor");
-        await cluster.StopAsync("orchestrator");
-        await cluster.StartAsync("orchestrator", 1, "Pipeline__Orchestrator__StageDeadline=00:00:08", "Pipeline__Orchestrator__StageResends=1");
+        await cluster.RestartAsync("orchestrator", 1, "Pipeline__Orchestrator__StageDeadline=00:00:08", "Pipeline__Orchestrator__StageResends=1");
         try
         {
             var result = await PipelineCli.RunAsync(RunTimeout, "run", cluster.DataDir, "--server", cluster.ApiUrl, "--backbone", "mlnet-resnet18",
@@ -250,8 +244,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
         }
         finally
         {
-            await cluster.StopAsync("orchestrator");
-            await cluster.StartAsync("orchestrator");
+            await cluster.RestartAsync("orchestrator");
             await cluster.StartAsync("preprocessor");
         }
     }
@@ -284,12 +277,6 @@ public sealed class ChaosTests(ClusterFixture cluster)
             Assert.True(DateTime.UtcNow < deadline, $"Waited in vain for {what}.");
             await Task.Delay(250);
         }
-    }
-
-    private async Task RestartWithAsync(string name, string[] environment)
-    {
-        await cluster.StopAsync(name);
-        await cluster.StartAsync(name, 1, environment);
     }
 
     /// <summary>Waits until a trainer other than <paramref name="except"/> logs <paramref name="text"/>; returns that trainer.</summary>

@@ -92,10 +92,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         await RefreshAsync();
     }
 
-    public async Task RestartAsync(string name, int index = 1, bool kill = false)
+    /// <summary>Stops one process (SIGTERM) and starts it again, with <paramref name="environment"/> for this start only.</summary>
+    public async Task RestartAsync(string name, int index = 1, params string[] environment)
     {
-        await StopAsync(name, index, kill);
-        await StartAsync(name, index);
+        await StopAsync(name, index);
+        await StartAsync(name, index, environment);
     }
 
     private async Task RefreshAsync()

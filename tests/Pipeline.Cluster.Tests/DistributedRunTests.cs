@@ -90,8 +90,7 @@ public sealed partial class DistributedRunTests(ClusterFixture cluster)
     public async Task An_orchestrator_killed_between_saving_a_state_and_sending_its_command_completes_the_run_after_a_restart()
     {
         await ClusterRuns.UploadAsync(cluster, "failpoint");
-        await cluster.StopAsync("orchestrator");
-        await cluster.StartAsync("orchestrator", 1, "PIPELINE_FAILPOINTS=orchestrator.afterStateSaved");
+        await cluster.RestartAsync("orchestrator", 1, "PIPELINE_FAILPOINTS=orchestrator.afterStateSaved");
         const int seed = 4242;
 
         // The orchestrator saves the run and its first command, then dies before answering or sending anything.
