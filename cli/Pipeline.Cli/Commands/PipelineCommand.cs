@@ -13,5 +13,6 @@ public static class PipelineCommand
             EvaluateCommand.Create(),
             DatasetsCommand.Create(),
             ClusterCommand.Create(),
+            BenchCommand.Create(),
         };
 }
