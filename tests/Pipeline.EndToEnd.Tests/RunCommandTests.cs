@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Pipeline.Testing;
 
 namespace Pipeline.EndToEnd.Tests;
@@ -104,6 +105,42 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         Assert.True(process.ExitCode == exitCode, $"exit code {process.ExitCode}\n{stderr}");
         using var json = JsonDocument.Parse(await stdout);
         Assert.Equal("Cancelled", json.RootElement.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_killed_run_resumes_from_its_last_checkpoint_and_completes()
+    {
+        var store = data.NewStore();
+        using var process = PipelineCli.Start("run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "3", "--batch-size", "8", "--store", store);
+        var started = new TaskCompletionSource<string>();
+        var firstEpoch = new TaskCompletionSource();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && Regex.Match(line, "^run ([0-9a-f]{32}):") is { Success: true } match)
+                started.TrySetResult(match.Groups[1].Value);
+            if (e.Data?.StartsWith("epoch 1/", StringComparison.Ordinal) == true)
+                firstEpoch.TrySetResult();
+        };
+        process.BeginErrorReadLine();
+        _ = process.StandardOutput.ReadToEndAsync();
+        var runId = await started.Task.WaitAsync(Timeout);
+        await firstEpoch.Task.WaitAsync(Timeout);
+        process.Kill();
+        await process.WaitForExitAsync();
+
+        var resumed = await PipelineCli.RunAsync(Timeout, "run", "--resume", runId, "--store", store, "--json");
+
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal("Completed", resumed.Json().GetProperty("state").GetString());
+        Assert.Equal(Guid.Parse(runId), Guid.Parse(resumed.Json().GetProperty("runId").GetString()!));
+        Assert.Contains($"run {runId} resumed (trial t1 after epoch 1)", resumed.Stderr);
+        // The first epoch's checkpoint is where training continues: it is not trained again.
+        Assert.DoesNotContain("epoch 1/3", resumed.Stderr);
+        Assert.Contains("epoch 3/3", resumed.Stderr);
+
+        var again = await PipelineCli.RunAsync(Timeout, "run", "--resume", runId, "--store", store, "--json");
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("is Completed: only an interrupted run", again.Json().GetProperty("error").GetString());
     }
 
     [Fact]
@@ -221,7 +258,7 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         var result = await PipelineCli.RunAsync(Timeout, "run", "--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var option in new[] { "--backbone", "--weights", "--mode", "--epochs", "--batch-size", "--lr", "--seed", "--threads", "--split", "--store", "--json" })
+        foreach (var option in new[] { "--backbone", "--weights", "--mode", "--epochs", "--batch-size", "--lr", "--seed", "--threads", "--split", "--store", "--resume", "--json" })
             Assert.Contains(option, result.Stdout);
     }
 

@@ -32,7 +32,11 @@ public static class RunCommand
 
     public static Command Create()
     {
-        var dataDir = new Argument<DirectoryInfo>("DATA_DIR") { Description = "An ImageFolder: one sub-folder of images per class." };
+        var dataDir = new Argument<DirectoryInfo?>("DATA_DIR")
+        {
+            Description = "An ImageFolder: one sub-folder of images per class. With --resume, only when the folder moved since the run started.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var backbone = new Option<string>("--backbone")
         {
             Description = $"Pretrained backbone: {string.Join(" | ", BackboneNames.All)}. {BackboneNames.MlNetResNet18} ships with the pipeline and works offline.",
@@ -69,17 +73,31 @@ public static class RunCommand
                           "The dataset is uploaded first unless the server already holds the same files; reports are downloaded into --store/reports.",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PIPELINE_SERVER"),
         };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue an interrupted run (its process was killed) of this --store from its last checkpoint, with its own specification: " +
+                          "the RUN_ID printed when it started. Options that change the specification cannot be given with it.",
+            HelpName = "RUN_ID",
+        };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the result on stdout (progress stays on stderr)." };
         var verbose = new Option<bool>("--verbose") { Description = "Log what every stage does (to stderr)." };
 
         var command = new Command("run", "Preprocesses DATA_DIR, trains a classifier and evaluates it, all in this process.")
         {
-            dataDir, backbone, weights, mode, epochs, batchSize, lr, seed, threads, split, resize, imageSize, background, store, server, json, verbose,
+            dataDir, backbone, weights, mode, epochs, batchSize, lr, seed, threads, split, resize, imageSize, background, store, server, resume, json, verbose,
         };
+        Option[] specOptions = [backbone, weights, mode, epochs, batchSize, lr, seed, threads, split, resize, imageSize, background];
         command.SetAction(async parse =>
         {
             var asJson = parse.GetValue(json);
-            var folder = parse.GetRequiredValue(dataDir).FullName;
+            if (parse.GetValue(resume) is { } resumeId)
+                return await ResumeAsync(resumeId, parse.GetValue(dataDir)?.FullName, parse.GetValue(store)!.FullName,
+                    specOptions.Concat([server]).Where(option => parse.GetResult(option) is { Implicit: false }).Select(option => option.Name),
+                    parse.GetValue(verbose), asJson);
+            if (parse.GetValue(dataDir) is not { } dataDirInfo)
+                return Report(asJson, RunOutcomeJson.Rejected("DATA_DIR: give the folder of images to train on (or --resume RUN_ID to continue an interrupted run)."),
+                    ExitCodes.BadInput);
+            var folder = dataDirInfo.FullName;
             var problems = new List<string>();
             var serverUrl = parse.GetValue(server);
             Uri? serverUri = null;
@@ -122,34 +140,57 @@ public static class RunCommand
             if (problems.Count > 0)
                 return Report(asJson, RunOutcomeJson.Rejected(string.Join(" ", problems)), ExitCodes.BadInput);
 
-            var renderer = new ProgressRenderer(Console.Error);
             var run = new LocalRun(spec, folder, weightsFile, storeFolder);
-            RunOutcome outcome;
-            try
-            {
-                outcome = serverUri is null
-                    ? await EmbeddedRun.ExecuteAsync(run, parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning, renderer)
-                    : await RemoteRun.ExecuteAsync(run, serverUri, Path.Combine(storeFolder, "reports"), renderer);
-            }
-            catch (Exception e) when (e is PipelineException or HttpRequestException)
-            {
-                var error = e is HttpRequestException ? $"cannot reach the server {serverUri}: {e.Message}" : e.Message;
-                return Report(asJson, RunOutcomeJson.Rejected(error), ExitCodes.BadInput);
-            }
-            if (!asJson)
-                renderer.Finished(outcome);
-            if (outcome is { State: RunState.Completed, ReportDir: { } reportDir })
-                ReportSummary.Print(reportDir, asJson);
-            var exitCode = outcome.State switch
-            {
-                RunState.Completed => ExitCodes.Success,
-                RunState.Cancelled => ExitCodes.Of(CtrlC.Received),
-                _ => ExitCodes.RunFailed,
-            };
-            return Report(asJson, RunOutcomeJson.Of(outcome), exitCode);
+            return await FinishAsync(renderer => serverUri is null
+                ? EmbeddedRun.ExecuteAsync(run, LogLevelOf(parse.GetValue(verbose)), renderer)
+                : RemoteRun.ExecuteAsync(run, serverUri, Path.Combine(storeFolder, "reports"), renderer), serverUri, asJson);
         });
         return command;
     }
+
+    private static async Task<int> ResumeAsync(string runIdText, string? dataDir, string storeFolder, IEnumerable<string> specOptions,
+        bool verbose, bool asJson)
+    {
+        var problems = specOptions.Select(option => $"{option}: a resumed run keeps the specification it started with (and runs in this process); drop {option}.").ToList();
+        if (!Guid.TryParse(runIdText, out var runId))
+            problems.Add($"--resume: '{runIdText}' is not a run id (the 32 hex digits printed when the run started).");
+        if (dataDir is not null && !Directory.Exists(dataDir))
+            problems.Add($"DATA_DIR: the data folder '{dataDir}' does not exist.");
+        if (!Directory.Exists(storeFolder))
+            problems.Add($"--store: there is no store '{storeFolder}'; name the folder the run was started with.");
+        if (problems.Count > 0)
+            return Report(asJson, RunOutcomeJson.Rejected(string.Join(" ", problems)), ExitCodes.BadInput);
+        return await FinishAsync(renderer => EmbeddedRun.ResumeAsync(runId, storeFolder, dataDir, LogLevelOf(verbose), renderer), server: null, asJson);
+    }
+
+    /// <summary>Runs to the end, then prints the outcome (and the report's summary) and picks the exit code.</summary>
+    private static async Task<int> FinishAsync(Func<ProgressRenderer, Task<RunOutcome>> execute, Uri? server, bool asJson)
+    {
+        var renderer = new ProgressRenderer(Console.Error);
+        RunOutcome outcome;
+        try
+        {
+            outcome = await execute(renderer);
+        }
+        catch (Exception e) when (e is PipelineException or HttpRequestException)
+        {
+            var error = e is HttpRequestException ? $"cannot reach the server {server}: {e.Message}" : e.Message;
+            return Report(asJson, RunOutcomeJson.Rejected(error), ExitCodes.BadInput);
+        }
+        if (!asJson)
+            renderer.Finished(outcome);
+        if (outcome is { State: RunState.Completed, ReportDir: { } reportDir })
+            ReportSummary.Print(reportDir, asJson);
+        var exitCode = outcome.State switch
+        {
+            RunState.Completed => ExitCodes.Success,
+            RunState.Cancelled => ExitCodes.Of(CtrlC.Received),
+            _ => ExitCodes.RunFailed,
+        };
+        return Report(asJson, RunOutcomeJson.Of(outcome), exitCode);
+    }
+
+    private static LogLevel LogLevelOf(bool verbose) => verbose ? LogLevel.Information : LogLevel.Warning;
 
     /// <summary>A local file is named by its content (and copied into the store when the run starts); anything else is a reference.</summary>
     private static async Task<(string? File, string? Reference)> Weights(string? value, List<string> problems)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
+using Pipeline.Orchestrator.Runs;
 using Pipeline.Storage;
 using Pipeline.Weights;
 
@@ -12,23 +13,59 @@ namespace Pipeline.Cli.Embedded;
 
 /// <summary>
 /// Runs all four stages in this process and drives one run through them exactly as a remote client would: by sending
-/// <see cref="SubmitRun"/> and <see cref="CancelRun"/> on the bus and following the events.
+/// <see cref="SubmitRun"/>, <see cref="ResumeRun"/> and <see cref="CancelRun"/> on the bus and following the events.
 /// </summary>
 public static class EmbeddedRun
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<RunOutcome> ExecuteAsync(LocalRun request, LogLevel logLevel, ProgressRenderer renderer)
+    public static Task<RunOutcome> ExecuteAsync(LocalRun request, LogLevel logLevel, ProgressRenderer renderer) =>
+        InHostAsync(request.StoreFolder, logLevel, async (services, store) =>
+        {
+            services.GetRequiredService<LocalDatasets>().Register(request.Spec.Dataset, request.DataDir);
+            if (request.WeightsFile is { } file)
+                await WeightsImport.ImportAsync(store, file);
+            var runId = Guid.NewGuid();
+            await store.PutJsonAsync(ObjectKeys.LocalDataFolder(runId), new LocalDataFolder(request.DataDir));
+            renderer.Started(runId, request.Spec, request.DataDir);
+            return await FollowAsync(services, store, runId, new SubmitRun(runId, request.Spec), renderer);
+        });
+
+    /// <summary>
+    /// Continues a run whose process died (it is <see cref="RunState.Interrupted"/> once this process starts) from its
+    /// stored work: prepared shards, the last checkpoint of each trial.
+    /// </summary>
+    /// <param name="dataDir">The ImageFolder, when it moved since the run started; null for where it was.</param>
+    /// <exception cref="PipelineException">No such run, a run that is not interrupted, or a data folder that is gone.</exception>
+    public static Task<RunOutcome> ResumeAsync(Guid runId, string storeFolder, string? dataDir, LogLevel logLevel, ProgressRenderer renderer) =>
+        InHostAsync(storeFolder, logLevel, async (services, store) =>
+        {
+            var run = services.GetRequiredService<RunStore>().Find(runId)
+                      ?? throw new PipelineException($"There is no run {runId:N} in the store {storeFolder}: --store must name the folder the run was started with.");
+            if (run.State != RunState.Interrupted)
+                throw new PipelineException(run.State.IsFinal()
+                    ? $"Run {runId:N} is {run.State}: only an interrupted run (one whose process was killed) can be resumed."
+                    : $"Run {runId:N} is {run.State} in another process that is still running; wait for it, or stop that process and resume.");
+            var folder = dataDir ?? (await store.GetJsonAsync<LocalDataFolder>(ObjectKeys.LocalDataFolder(runId))).DataDir;
+            if (run.ManifestKey is null && !Directory.Exists(folder))
+                throw new PipelineException($"Run {runId:N} stopped while preparing '{folder}', which is gone: give its new place as DATA_DIR.");
+            services.GetRequiredService<LocalDatasets>().Register(run.Spec.Dataset, folder);
+            renderer.Started(runId, run.Spec, folder, ResumedAt(run));
+            return await FollowAsync(services, store, runId, new ResumeRun(runId), renderer);
+        });
+
+    private static string ResumedAt(RunRecord run) => run.ManifestKey is null
+        ? "preparing the dataset"
+        : string.Join(", ", run.Trials.Where(t => !t.State.IsFinal()).Select(t => t.State == RunState.Evaluating ? $"trial {t.TrialId} evaluating" : $"trial {t.TrialId} after epoch {t.Epoch ?? 0}"));
+
+    private static async Task<RunOutcome> InHostAsync(string storeFolder, LogLevel logLevel, Func<IServiceProvider, FileSystemObjectStore, Task<RunOutcome>> work)
     {
-        var store = new FileSystemObjectStore(Path.Combine(request.StoreFolder, "objects"));
-        using var host = EmbeddedHost.Build(request.StoreFolder, store, logLevel);
+        var store = new FileSystemObjectStore(Path.Combine(storeFolder, "objects"));
+        using var host = EmbeddedHost.Build(storeFolder, store, logLevel);
         await host.StartAsync();
         try
         {
-            host.Services.GetRequiredService<LocalDatasets>().Register(request.Spec.Dataset, request.DataDir);
-            if (request.WeightsFile is { } file)
-                await WeightsImport.ImportAsync(store, file);
-            return await WatchAsync(host.Services, store, request.Spec, request.DataDir, renderer);
+            return await work(host.Services, store);
         }
         finally
         {
@@ -37,17 +74,16 @@ public static class EmbeddedRun
         }
     }
 
-    private static async Task<RunOutcome> WatchAsync(IServiceProvider services, FileSystemObjectStore store, RunSpec spec, string dataDir, ProgressRenderer renderer)
+    /// <param name="start">The command that starts the run's work: a submission or a resumption.</param>
+    private static async Task<RunOutcome> FollowAsync(IServiceProvider services, FileSystemObjectStore store, Guid runId, object start, ProgressRenderer renderer)
     {
         var bus = services.GetRequiredService<IBus>();
         var watcher = services.GetRequiredService<RunWatcher>();
-        var runId = Guid.NewGuid();
         var follower = new RunFollower(runId, renderer);
         Task cancelled = Task.CompletedTask;
         using var cancel = new CtrlC(renderer, () => cancelled = bus.Publish(new CancelRun(runId)));
 
-        renderer.Started(runId, spec, dataDir);
-        await bus.Publish(new SubmitRun(runId, spec));
+        await bus.Publish(start);
         await foreach (var message in watcher.Events.ReadAllAsync())
         {
             follower.Follow(message);

@@ -10,10 +10,11 @@ public sealed class ProgressRenderer(TextWriter output)
     private readonly bool _interactive = !Console.IsErrorRedirected;
     private int _lastPercent = -1;
 
-    public void Started(Guid runId, RunSpec spec, string dataDir)
+    /// <param name="resumedAt">Where a resumed run continues, in words; null for a new run.</param>
+    public void Started(Guid runId, RunSpec spec, string dataDir, string? resumedAt = null)
     {
         var training = spec.Training;
-        Line($"run {runId:N}: {training.Backbone} ({training.Mode.ToString().ToLowerInvariant()}), {training.Epochs} epochs, batch {training.BatchSize}, " +
+        Line($"run {runId:N}{(resumedAt is null ? "" : $" resumed ({resumedAt})")}: {training.Backbone} ({training.Mode.ToString().ToLowerInvariant()}), {training.Epochs} epochs, batch {training.BatchSize}, " +
              $"lr {F(training.LearningRate, "G3")}, split {spec.Preprocessing.Split}, data {dataDir} (dataset '{spec.Dataset}')");
     }
 

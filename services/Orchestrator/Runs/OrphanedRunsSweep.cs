@@ -13,8 +13,9 @@ public sealed class OrphanedRunsSweep(RunCoordinator coordinator, IOptions<Orche
         if (!options.Value.InProcessWorkers)
             return;
         var interrupted = await coordinator.InterruptOrphansAsync(cancellationToken);
-        if (interrupted > 0)
-            logger.LogWarning("{Count} run(s) of processes that are no longer running were marked Interrupted", interrupted);
+        if (interrupted.Count > 0)
+            logger.LogWarning("{Count} run(s) of processes that are no longer running were marked Interrupted ({RunIds}); `pipeline run --resume RUN_ID` continues one",
+                interrupted.Count, string.Join(", ", interrupted.Select(id => id.ToString("N"))));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

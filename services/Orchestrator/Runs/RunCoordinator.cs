@@ -121,21 +121,27 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
         return runs.Find(runId);
     }
 
-    /// <summary>Marks the live runs whose owning process died as Interrupted; returns how many.</summary>
-    public async Task<int> InterruptOrphansAsync(CancellationToken cancellationToken = default)
+    /// <summary>Marks the live runs whose owning process died as Interrupted; returns their ids.</summary>
+    public async Task<IReadOnlyList<Guid>> InterruptOrphansAsync(CancellationToken cancellationToken = default)
     {
         var orphans = runs.ListLive().Where(run => run.Owner is { } owner && owner != ProcessIdentity.Current && !ProcessIdentity.IsAlive(owner));
-        var count = 0;
+        var interrupted = new List<Guid>();
         foreach (var orphan in orphans)
             if (await MoveAsync(orphan.Id, orphan.State, r => r with { State = RunState.Interrupted }, then: null, cancellationToken) is not null)
-                count++;
-        return count;
+                interrupted.Add(orphan.Id);
+        return interrupted;
     }
 
-    /// <summary>Continues an Interrupted run: its stage's command is sent again, and the stage resumes from what it stored.</summary>
+    /// <summary>
+    /// Continues an Interrupted run: its stage's command is sent again, and the stage resumes from what it stored. The
+    /// leases of the dead process are dropped first, so that the trials go to this process's trainer at once instead of
+    /// after the leases expire.
+    /// </summary>
     /// <returns>The run afterwards, or null when there is no such run.</returns>
     public async Task<RunRecord?> ResumeAsync(Guid runId, CancellationToken cancellationToken = default)
     {
+        if (runs.Find(runId) is { State: RunState.Interrupted })
+            runs.DropLeases(runId);
         await MoveAsync(runId, RunState.Interrupted, r => r with { State = ResumedState(r), Owner = Owner }, PendingCommands, cancellationToken,
             includeInterrupted: true);
         return runs.Find(runId);

@@ -111,6 +111,16 @@ public sealed class RunStore
         DELETE FROM trial_leases WHERE run_id = $run_id AND trial_id = $trial_id AND holder = $holder
         """, runId, trialId, holder, DateTimeOffset.MinValue, DateTimeOffset.MinValue);
 
+    /// <summary>Removes every lease of the run, whoever holds it: for a run whose working process died.</summary>
+    public void DropLeases(Guid runId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM trial_leases WHERE run_id = $run_id";
+        command.Parameters.AddWithValue("$run_id", runId.ToString("N"));
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>Ends the holder's lease now but leaves it to be revoked like any expired one, which sends the trial again.</summary>
     public void ExpireLease(Guid runId, string trialId, string holder) => LeaseCommand("""
         UPDATE trial_leases SET expires_at = 0 WHERE run_id = $run_id AND trial_id = $trial_id AND holder = $holder

@@ -21,6 +21,9 @@ public static class ObjectKeys
 
     /// <summary>Present once the run was cancelled: every stage checks it, so a redelivered command never works for a cancelled run.</summary>
     public static string CancelMarker(Guid runId) => $"{RunFolder(runId)}cancelled";
+    /// <summary>Embedded mode only: the local folder a run's dataset was read from, so that <c>run --resume</c> finds it again.</summary>
+    public static string LocalDataFolder(Guid runId) => $"{RunFolder(runId)}local-data.json";
+
     public static string RunReport(Guid runId, string file) => $"{RunFolder(runId)}report/{file}";
 
     public static string Checkpoint(Guid runId, string trialId, string name) => $"{Trial(runId, trialId)}checkpoints/{name}.safetensors";

@@ -188,8 +188,10 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>(
         var alive = orphan with { Id = Guid.NewGuid(), Owner = ProcessIdentity.Current };
         Assert.True(Runs.TryInsert(orphan));
         Assert.True(Runs.TryInsert(alive));
+        // The dead process's trainer held the trial until its lease would expire, minutes from now.
+        Assert.True(Runs.TryAcquireLease(orphan.Id, "t1", "dead-trainer", now, now.AddMinutes(2)));
 
-        Assert.Equal(1, await Service<RunCoordinator>().InterruptOrphansAsync());
+        Assert.Equal([orphan.Id], await Service<RunCoordinator>().InterruptOrphansAsync());
         Assert.Equal(RunState.Interrupted, Runs.Find(orphan.Id)!.State);
         Assert.Equal(RunState.Training, Runs.Find(alive.Id)!.State);
 
@@ -200,6 +202,8 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>(
         Assert.True(await Harness.Sent.Any<TrainModel>(m => m.Context.Message.RunId == orphan.Id));
         Assert.Equal(ProcessIdentity.Current, Runs.Find(orphan.Id)!.Owner);
         Assert.False(await Harness.Sent.Any<EvaluateModel>());
+        // This process's trainer gets the trial at once.
+        Assert.True(Runs.TryAcquireLease(orphan.Id, "t1", "this-trainer", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(2)));
     }
 
     [Fact]
