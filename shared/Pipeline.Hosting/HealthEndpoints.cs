@@ -12,8 +12,9 @@ public static class HealthEndpoints
     /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the broker and the store answer too.</summary>
     public static IEndpointRouteBuilder MapPipelineHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        // Probes carry no credentials: where the API asks for a key, these do not.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
         return app;
     }
 }

@@ -54,7 +54,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         var json = Up.Json();
         ApiUrl = json.GetProperty("apiUrl").GetString()!;
         Processes = json.GetProperty("processes").EnumerateArray().Select(ClusterProcess.Of).ToList();
+        // The CLI commands the tests start find the admin key through the environment they inherit, as a user's would.
+        Environment.SetEnvironmentVariable("PIPELINE_API_KEY_FILE", json.GetProperty("apiKeyFile").GetString());
         Http = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Authorization = new("Bearer", json.GetProperty("apiKey").GetString());
         var data = await PipelineCli.RunAsync(CommandTimeout, "datasets", "fashion-mnist", DataDir, "--per-class", ImagesPerClass.ToString(CultureInfo.InvariantCulture));
         Assert.True(data.ExitCode == 0, data.ToString());
     }

@@ -52,6 +52,25 @@ public sealed class DeploymentTests(ClusterFixture cluster)
     }
 
     [Fact]
+    [SupportedOSPlatform("linux")]
+    public async Task The_API_wants_the_deployment_s_own_admin_key_which_only_the_owner_reads()
+    {
+        var json = cluster.Up.Json();
+        var keyFile = json.GetProperty("apiKeyFile").GetString()!;
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        Assert.Equal(json.GetProperty("apiKey").GetString(), File.ReadAllText(keyFile).Trim());
+        Assert.True(json.GetProperty("apiKey").GetString()!.Length >= 32);
+
+        using var anonymous = new HttpClient { BaseAddress = cluster.Http.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/runs")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await cluster.Http.GetAsync("/runs")).StatusCode);
+
+        var env = await cluster.ClusterAsync("env");
+        Assert.Contains($"PIPELINE_API_KEY_FILE={keyFile}\n", env.Stdout);
+    }
+
+    [Fact]
     public void Each_process_logs_to_a_file_of_its_own()
     {
         var logs = Path.Combine(cluster.Dir, "logs");

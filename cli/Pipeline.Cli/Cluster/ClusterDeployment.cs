@@ -67,6 +67,7 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
             if (Directory.Exists(paths.RabbitMqMnesia))
                 Directory.Delete(paths.RabbitMqMnesia, recursive: true);
         }
+        var apiKey = ClusterApiKey.Ensure(paths);
         var instances = Instances(options.Trainers);
         var ports = FreePorts.Take(3 + instances.Count);
         var settings = new RabbitMqSettings(paths.NodeName, ports[0], ports[1], ports[2], paths.RabbitMq);
@@ -109,7 +110,8 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
             var deadline = DateTime.UtcNow + options.Timeout;
             await AllAsync(launched.Select(p => (Func<CancellationToken, Task>)(token => Readiness.WaitAsync(p, deadline, token))), cancellationToken);
             progress.WriteLine($"{launched.Count} services ready ({Readiness.Elapsed(clock)})");
-            return new UpResult(1, description.ApiUrl, paths.Dir, paths.CredentialsFile, Ordered(description.Processes).Select(ProcessView.Of).ToList());
+            return new UpResult(1, description.ApiUrl, paths.Dir, paths.CredentialsFile, Ordered(description.Processes).Select(ProcessView.Of).ToList(),
+                apiKey, paths.ApiKeyFile);
         }
         catch
         {

@@ -15,6 +15,14 @@ public sealed class ClusterPaths(string dir)
 
     public string CredentialsFile => Path.Combine(Dir, "credentials.json");
 
+    public const string ApiKeyFileName = "api-key";
+
+    /// <summary>The admin key alone (mode 0600): what clients send (see <c>PIPELINE_API_KEY_FILE</c>).</summary>
+    public string ApiKeyFile => Path.Combine(Dir, ApiKeyFileName);
+
+    /// <summary>The orchestrator's key file, <c>ROLE KEY</c> lines (mode 0600).</summary>
+    public string ApiKeysFile => Path.Combine(Dir, "api-keys");
+
     public string LockFile => Path.Combine(Dir, ".lock");
 
     public string Logs => Path.Combine(Dir, "logs");

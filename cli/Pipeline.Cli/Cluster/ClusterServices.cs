@@ -50,6 +50,7 @@ public static class ClusterServices
         {
             case Orchestrator:
                 environment["Pipeline__Orchestrator__Database"] = $"Data Source={paths.Database}";
+                environment["Pipeline__Api__KeyFile"] = paths.ApiKeysFile;
                 break;
             case Trainer:
                 environment["Pipeline__Trainer__Threads"] = TrainerThreads(trainers).ToString(CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Pipeline.Cli.Cluster;
+using Pipeline.Cli.Remote;
 
 namespace Pipeline.Cli.Commands;
 
@@ -22,7 +23,7 @@ public static class ClusterCommand
     private static Command Up()
     {
         var dir = DirOption();
-        var json = JsonOption("apiUrl, dir, credentialsFile, processes [{name, index, pid, url, log}]");
+        var json = JsonOption("apiUrl, dir, credentialsFile, processes [{name, index, pid, url, log}], apiKey (the admin key), apiKeyFile");
         var trainers = new Option<int>("--trainers") { Description = "Trainer processes; each gets max(1, cores / N) libtorch threads.", DefaultValueFactory = _ => 1 };
         trainers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) r.AddError("--trainers must be between 1 and 64."); });
         var timeout = TimeoutOption("Seconds the services may take to become ready (GET /health/ready answers 200).", 120);
@@ -65,7 +66,7 @@ public static class ClusterCommand
                     Console.Error.WriteLine($"Up in {(DateTime.UtcNow - started).TotalSeconds:0.0} s:");
                     foreach (var p in result.Processes)
                         Console.Error.WriteLine($"  {p.Name + " " + p.Index,-16} pid {p.Pid,-8} {p.Url ?? "",-26} {p.Log}");
-                    Console.Error.WriteLine($"API: {result.ApiUrl}   credentials: {result.CredentialsFile} (mode 0600)");
+                    Console.Error.WriteLine($"API: {result.ApiUrl}   admin key: {result.ApiKeyFile}   credentials: {result.CredentialsFile} (both mode 0600)");
                     Console.Error.WriteLine($"Clients: export $(./pipeline cluster env --dir {paths.Dir}). Stop it: ./pipeline cluster down --dir {paths.Dir}");
                 }
                 return ExitCodes.Success;
@@ -159,7 +160,8 @@ public static class ClusterCommand
             Description = "Also print the Pipeline__ variables a further service needs to join this deployment (they hold its secrets).",
         };
         var command = new Command("env",
-            "Prints PIPELINE_SERVER=<API URL> for clients, one NAME=value a line: `export $(pipeline cluster env)`, or an env file.")
+            "Prints PIPELINE_SERVER=<API URL> and PIPELINE_API_KEY_FILE=<the admin key's file> for clients, one NAME=value a line: " +
+            "`export $(pipeline cluster env)`, or an env file.")
         {
             dir, services,
         };
@@ -171,6 +173,7 @@ public static class ClusterCommand
                 var description = new ClusterDeployment(paths, Console.Error).Load()
                                   ?? throw new ClusterException($"No deployment in {paths.Dir}: start one with `pipeline cluster up --dir {paths.Dir}`.");
                 Console.Out.WriteLine($"PIPELINE_SERVER={description.ApiUrl}");
+                Console.Out.WriteLine($"{ApiKeySource.KeyFileVariable}={paths.ApiKeyFile}");
                 if (parse.GetValue(services))
                 {
                     var credentials = ClusterCredentials.Load(paths.CredentialsFile)

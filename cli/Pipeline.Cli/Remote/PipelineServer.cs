@@ -7,10 +7,10 @@ using Pipeline.Datasets;
 
 namespace Pipeline.Cli.Remote;
 
-/// <summary>The orchestrator's HTTP API as the CLI uses it in server mode.</summary>
+/// <summary>The orchestrator's HTTP API as the CLI uses it in server mode, calling with the key <see cref="ApiKeySource"/> finds.</summary>
 internal sealed class PipelineServer(Uri baseAddress) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = Client(baseAddress);
 
     public Uri Address => baseAddress;
 
@@ -43,12 +43,14 @@ internal sealed class PipelineServer(Uri baseAddress) : IDisposable
     public async Task<(Guid? RunId, IReadOnlyDictionary<string, string[]>? Errors)> SubmitAsync(RunSpec spec, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsJsonAsync("runs", spec, PipelineJson.Options, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.BadRequest)
+            await EnsureSuccessAsync(response, cancellationToken);
         using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-        if (response.StatusCode == HttpStatusCode.BadRequest && json.RootElement.TryGetProperty("errors", out var errors))
+        if (response.IsSuccessStatusCode)
+            return (json.RootElement.GetProperty("runId").GetGuid(), null);
+        if (json.RootElement.TryGetProperty("errors", out var errors))
             return (null, errors.Deserialize<Dictionary<string, string[]>>(PipelineJson.Options));
-        if (!response.IsSuccessStatusCode)
-            throw new PipelineException($"The server refused the run ({(int)response.StatusCode}): {Detail(json.RootElement)}");
-        return (json.RootElement.GetProperty("runId").GetGuid(), null);
+        throw new PipelineException($"The server refused the run ({(int)response.StatusCode}): {Detail(json.RootElement)}");
     }
 
     /// <summary>The run's journal after event <paramref name="after"/>, as contract messages, with the id to ask from next.</summary>
@@ -92,6 +94,14 @@ internal sealed class PipelineServer(Uri baseAddress) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    private static HttpClient Client(Uri baseAddress)
+    {
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        if (ApiKeySource.Find() is { } key)
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+
     private async Task<DatasetIndex?> IndexAsync(string name, CancellationToken cancellationToken)
     {
         using var response = await _http.GetAsync($"datasets/{Uri.EscapeDataString(name)}", cancellationToken);
@@ -115,6 +125,11 @@ internal sealed class PipelineServer(Uri baseAddress) : IDisposable
     {
         if (response.IsSuccessStatusCode)
             return;
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+            throw new PipelineException($"The server {response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority)} wants an API key " +
+                                        $"{(ApiKeySource.Find() is null ? "and none was found" : "and refused the one given")}: {ApiKeySource.Help}");
+        if (response.StatusCode == HttpStatusCode.Forbidden)
+            throw new PipelineException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: the API key's role may not do this; use a key with the submit or admin role.");
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         string detail;
         try

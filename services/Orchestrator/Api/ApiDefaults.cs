@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing;
 using Pipeline.Contracts;
 using Pipeline.Hosting;
+using Pipeline.Orchestrator.Api.Security;
 
 namespace Pipeline.Orchestrator.Api;
 
 public static class ApiDefaults
 {
-    /// <summary>problem+json for every error, a malformed body included, and the pipeline's JSON dialect.</summary>
+    /// <summary>problem+json for every error, a malformed body included, the pipeline's JSON dialect, and API keys.</summary>
     public static IHostApplicationBuilder AddPipelineApi(this IHostApplicationBuilder builder)
     {
         // Bad bodies throw in every environment, so one handler turns them into the same 400 problem.
@@ -28,6 +29,7 @@ public static class ApiDefaults
             }
         });
         builder.Services.ConfigureHttpJsonOptions(options => PipelineJson.Configure(options.SerializerOptions));
+        builder.AddApiSecurity();
         return builder;
     }
 
@@ -43,6 +45,10 @@ public static class ApiDefaults
             },
         });
         app.UseStatusCodePages();
+        // Read the keys now: a server without usable keys stops at startup, saying why, rather than refusing every call.
+        app.Services.GetRequiredService<ApiKeyRing>();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapPipelineHealth();
         return app;
     }

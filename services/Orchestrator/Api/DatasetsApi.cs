@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Pipeline.Orchestrator.Api.Security;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
 using Pipeline.Storage;
@@ -15,7 +16,7 @@ public static class DatasetsApi
     {
         var datasets = app.MapGroup("/datasets");
         datasets.MapGet("/{name}", GetAsync);
-        datasets.MapPost("/", UploadAsync).WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes));
+        datasets.MapPost("/", UploadAsync).WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes)).RequireAuthorization(ApiRoles.Submit);
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Pipeline.Contracts;
+using Pipeline.Orchestrator.Api.Security;
 using Pipeline.Orchestrator.Runs;
 using Pipeline.Storage;
 
@@ -9,10 +10,10 @@ public static class RunsApi
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var runs = app.MapGroup("/runs");
-        runs.MapPost("/", SubmitAsync);
+        runs.MapPost("/", SubmitAsync).RequireAuthorization(ApiRoles.Submit);
         runs.MapGet("/", (RunStore store, int? limit) => TypedResults.Ok(store.List(Math.Clamp(limit ?? 50, 1, 500)).Select(RunView.Of)));
         runs.MapGet("/{id:guid}", Get);
-        runs.MapPost("/{id:guid}/cancel", CancelAsync);
+        runs.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(ApiRoles.Submit);
         runs.MapGet("/{id:guid}/events", Events);
         runs.MapGet("/{id:guid}/artifacts", ListArtifactsAsync);
         runs.MapGet("/{id:guid}/artifacts/{**path}", GetArtifactAsync);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Pipeline.Orchestrator.Api.Security;
 using Pipeline.Storage;
 using Pipeline.Weights;
 
@@ -11,7 +12,7 @@ public static class WeightsApi
 
     public static IEndpointRouteBuilder MapWeightsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/weights", UploadAsync).WithMetadata(new RequestSizeLimitAttribute(MaxWeightsBytes));
+        app.MapPost("/weights", UploadAsync).WithMetadata(new RequestSizeLimitAttribute(MaxWeightsBytes)).RequireAuthorization(ApiRoles.Submit);
         return app;
     }
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Pipeline.Hosting;
 using Pipeline.Orchestrator;
+using Pipeline.Orchestrator.Api.Security;
 using Pipeline.Storage;
 
 namespace Pipeline.Tests.Deployment;
@@ -69,7 +70,7 @@ public sealed partial class DockerComposeTests(ComposeConfigFixture compose) : I
             var extra = environment.Keys.Where(key => key.StartsWith("Pipeline__", StringComparison.Ordinal) && !CommonEnvironment.ContainsKey(key));
             var allowed = name switch
             {
-                "orchestrator" => ["Pipeline__Orchestrator__Database"],
+                "orchestrator" => ["Pipeline__Orchestrator__Database", "Pipeline__Api__Keys__0__Key", "Pipeline__Api__Keys__0__Role"],
                 "trainer" => new[] { "Pipeline__Trainer__Threads" },
                 _ => [],
             };
@@ -103,6 +104,8 @@ public sealed partial class DockerComposeTests(ComposeConfigFixture compose) : I
         var runs = configuration.GetSection(OrchestratorOptions.Section).Get<OrchestratorOptions>()!;
         Assert.Equal("Data Source=/data/runs.db", runs.Database);
         Assert.False(runs.InProcessWorkers);
+        var api = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>()!;
+        Assert.Equal((variables["PIPELINE_API_KEY"], ApiRoles.Admin), (Assert.Single(api.Keys).Key, api.Keys[0].Role));
         // The run database lives on a named volume, not in the container.
         var volumes = compose.Service("orchestrator").GetProperty("volumes").EnumerateArray().Select(volume => volume.GetString()!);
         Assert.Contains(volumes, volume => volume.StartsWith("orchestrator-data:/data", StringComparison.Ordinal));
@@ -204,8 +207,8 @@ public sealed partial class DockerComposeTests(ComposeConfigFixture compose) : I
                 checkedValues++;
             }
         }
-        // 4 pipeline services x 4, rabbitmq 2, minio 2, minio-init 4, grafana 1.
-        Assert.True(checkedValues >= 25, $"only {checkedValues} secret values found: has the file changed shape?");
+        // 4 pipeline services x 4, the API key, rabbitmq 2, minio 2, minio-init 4, grafana 1.
+        Assert.True(checkedValues >= 26, $"only {checkedValues} secret values found: has the file changed shape?");
 
         Assert.Contains(".env", File.ReadAllLines(Path.Combine(DeploymentTools.RepoRoot, ".gitignore")));
         Assert.Contains(".env", File.ReadAllLines(Path.Combine(DeploymentTools.RepoRoot, ".dockerignore")));
@@ -314,7 +317,7 @@ public sealed partial class DockerComposeTests(ComposeConfigFixture compose) : I
     [GeneratedRegex(@"^\$\{([A-Z_][A-Z0-9_]*):\?[^}]+\}$")]
     private static partial Regex RequiredVariablePattern();
 
-    [GeneratedRegex(@"PASSWORD|_PASS$|Password|SecretKey|SECRET_KEY|AccessKey|ACCESS_KEY|Username|_USER$")]
+    [GeneratedRegex(@"PASSWORD|_PASS$|Password|SecretKey|SECRET_KEY|AccessKey|ACCESS_KEY|Username|_USER$|__Key$")]
     private static partial Regex SecretKey();
 
     [GeneratedRegex(@"^FROM \S+ AS (\S+)$", RegexOptions.Multiline)]

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Pipeline.Orchestrator.Runs;
+using Pipeline.Tests.Orchestration;
 
 namespace Pipeline.Tests.Deployment;
 
@@ -16,9 +17,7 @@ public sealed class HealthcheckScriptTests : IDisposable
 
     public HealthcheckScriptTests()
     {
-        _factory = new WebApplicationFactory<RunCoordinator>().WithWebHostBuilder(host => host
-            .UseSetting("Pipeline:Store:Root", _store.Combine("objects"))
-            .UseSetting("Pipeline:Orchestrator:Database", $"Data Source={_store.Combine("runs.db")}"));
+        _factory = new WebApplicationFactory<RunCoordinator>().WithWebHostBuilder(host => OrchestratorApi.Configure(host, _store));
         _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, _port));
         _factory.StartServer();
     }
@@ -42,10 +41,11 @@ public sealed class HealthcheckScriptTests : IDisposable
     [Fact]
     public void The_probe_fails_on_any_other_status()
     {
+        // Every path but the health checks wants an API key, which the probe does not have.
         var probe = Probe(_port, "/health/nothing-here");
 
         Assert.Equal(1, probe.ExitCode);
-        Assert.Contains("404", probe.Stderr);
+        Assert.Contains("401", probe.Stderr);
     }
 
     [Fact]
