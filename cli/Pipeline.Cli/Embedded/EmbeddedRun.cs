@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
+using Pipeline.ModelZoo.Backbones;
 using Pipeline.Storage;
 using Pipeline.Weights;
 
@@ -22,6 +23,8 @@ public static class EmbeddedRun
     {
         var store = new FileSystemObjectStore(Path.Combine(request.StoreFolder, "objects"));
         using var host = EmbeddedHost.Build(request.StoreFolder, store, logLevel);
+        // Weights that must be downloaded are fetched (or found missing, offline) before any stage starts work.
+        await host.Services.GetRequiredService<BackboneRegistry>().PrepareAsync(request.Spec.Training.Backbone, request.Spec.Training.Weights);
         await host.StartAsync();
         try
         {
