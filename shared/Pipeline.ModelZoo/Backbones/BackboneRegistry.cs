@@ -15,7 +15,7 @@ namespace Pipeline.ModelZoo.Backbones;
 /// read from <paramref name="store"/>.
 /// </summary>
 public sealed class BackboneRegistry(IObjectStore? store = null, string? cacheDirectory = null, string? modelsDirectory = null, ILogger<BackboneRegistry>? logger = null,
-    WeightsOptions? weightsOptions = null, HttpClient? http = null)
+    WeightsOptions? weightsOptions = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<BackboneRegistry>.Instance;
 
@@ -25,7 +25,7 @@ public sealed class BackboneRegistry(IObjectStore? store = null, string? cacheDi
     public string CacheDirectory { get; } = cacheDirectory ?? DefaultCacheDirectory();
     public string ModelsDirectory { get; } = modelsDirectory ?? Path.Combine(AppContext.BaseDirectory, "models");
 
-    private WeightsDownloads Downloads => field ??= new WeightsDownloads(CacheDirectory, weightsOptions ?? new WeightsOptions(), _logger, http);
+    private WeightsDownloads Downloads => field ??= new WeightsDownloads(CacheDirectory, weightsOptions ?? new WeightsOptions(), _logger);
 
     public static ResNetArchitecture Architecture(string name) => name switch
     {

@@ -10,14 +10,13 @@ namespace Pipeline.ModelZoo.Backbones;
 /// file, checked against the sha256 prefix in the file's name (as torch.hub checks it), then renamed into place, so
 /// that the cache never holds a partial or wrong file. URLs a run names come only from hosts <see cref="WeightsOptions"/> allows.
 /// </summary>
-public sealed class WeightsDownloads(string cacheDirectory, WeightsOptions options, ILogger logger, HttpClient? http = null)
+public sealed class WeightsDownloads(string cacheDirectory, WeightsOptions options, ILogger logger)
 {
     /// <summary>torchvision's largest ResNet file is 241 MB; anything past this is not a ResNet state_dict.</summary>
     public const long MaxBytes = 2L << 30;
 
-    private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
-    private readonly HttpClient _http = http ?? SharedHttp;
 
     /// <summary>The local file of a known torchvision name or a URL, downloaded first when the cache lacks it.</summary>
     /// <exception cref="PipelineException">The host is not allowed, the download fails (offline: the message says how to
@@ -51,9 +50,11 @@ public sealed class WeightsDownloads(string cacheDirectory, WeightsOptions optio
             return null;
         if (options.AllowedHosts.Any(entry => Allows(entry, url)))
             return null;
-        return $"This worker does not download weights from {url.GetLeftPart(UriPartial.Authority)}: an operator allows a host with " +
-               $"{WeightsOptions.Section}:AllowedHosts (e.g. Pipeline__Weights__AllowedHosts__0={url.Host}; plain http needs an explicit http://host:port entry). " +
-               "Or copy the file into the object store and name it store:<key>.";
+        var origin = url.GetLeftPart(UriPartial.Authority);
+        // https needs only the host; plain http is allowed only by the exact origin.
+        var entry = url.Scheme == Uri.UriSchemeHttps ? url.Host : origin;
+        return $"This worker does not download weights from {origin}: an operator allows it with {WeightsOptions.Section}:AllowedHosts " +
+               $"(e.g. the environment variable Pipeline__Weights__AllowedHosts__0={entry}). Or copy the file into the object store and name it store:<key>.";
     }
 
     private static bool Allows(string entry, Uri url)
@@ -70,7 +71,7 @@ public sealed class WeightsDownloads(string cacheDirectory, WeightsOptions optio
         var temp = $"{path}.{Guid.NewGuid():N}.partial";
         try
         {
-            using var response = await _http.GetAsync(source, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await Http.GetAsync(source, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             response.EnsureSuccessStatusCode();
             var total = response.Content.Headers.ContentLength;
             if (total > MaxBytes)
