@@ -27,12 +27,14 @@ public sealed class WeightsDownloads(string cacheDirectory, WeightsOptions optio
                                  ?? throw new ArgumentException($"'{reference}' is not a downloadable weights reference.", nameof(reference));
         if (WeightsReference.Url(reference) is not null && Refusal(source) is { } refusal)
             throw new PipelineException(refusal);
+        var hashPrefix = WeightsReference.HashPrefix(fileName)
+                         ?? throw new ArgumentException($"'{reference}' does not carry the start of its sha256 in its file name.", nameof(reference));
         var path = Path.Combine(cacheDirectory, fileName);
         if (File.Exists(path))
             return path;
         try
         {
-            await DownloadAsync(source, path, WeightsReference.HashPrefix(fileName)!, cancellationToken);
+            await DownloadAsync(source, path, hashPrefix, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
