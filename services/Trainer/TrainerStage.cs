@@ -9,12 +9,14 @@ namespace Pipeline.Trainer;
 
 public static class TrainerStage
 {
-    /// <summary>The trainer and its backbones, with this worker's resources from <c>Pipeline:Trainer</c>.</summary>
+    /// <summary>The trainer and its backbones, with this worker's resources from <c>Pipeline:Trainer</c> and where it may
+    /// download weights from <c>Pipeline:Weights</c>.</summary>
     public static IHostApplicationBuilder AddTrainerStage(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(TrainerOptions.Section).Get<TrainerOptions>() ?? new TrainerOptions();
+        var weights = builder.Configuration.GetSection(WeightsOptions.Section).Get<WeightsOptions>() ?? new WeightsOptions();
         builder.Services.AddSingleton(provider => new BackboneRegistry(provider.GetRequiredService<IObjectStore>(), options.WeightsCache,
-            logger: provider.GetRequiredService<ILogger<BackboneRegistry>>()));
+            logger: provider.GetRequiredService<ILogger<BackboneRegistry>>(), weightsOptions: weights));
         builder.Services.AddSingleton(provider => new ClassifierTrainer(provider.GetRequiredService<IObjectStore>(), provider.GetRequiredService<BackboneRegistry>(),
             provider.GetRequiredService<ILogger<ClassifierTrainer>>(), options.Threads));
         builder.Services.AddSingleton<TrainerIntake>();

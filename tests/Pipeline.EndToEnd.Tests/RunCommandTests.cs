@@ -196,8 +196,8 @@ public sealed class RunCommandTests(FashionMnistFixture data)
 
     [Theory]
     [InlineData("missing-folder", "mlnet-resnet18", "does not exist")]
-    [InlineData("data", "vgg16", "--backbone: unknown backbone 'vgg16'. Known backbones: resnet50, mlnet-resnet18")]
-    [InlineData("data", "resnet50", "--weights: backbone 'resnet50' needs ImageNet weights")]
+    [InlineData("data", "vgg16", "--backbone: unknown backbone 'vgg16'. Known backbones: resnet18, resnet34, resnet50, resnet101, resnet152, mlnet-resnet18")]
+    [InlineData("data", "resnet50", "--weights: backbone 'resnet50' needs weights")]
     public async Task Bad_options_fail_before_any_work_with_a_json_error(string folder, string backbone, string expected)
     {
         var dataDir = folder == "data" ? data.DataDir : Path.Combine(data.Root, folder);

@@ -43,8 +43,7 @@ public sealed class ClassifierTests(BackboneFixture fixture)
         Assert.True(expected.state_dict()["layer3.5.conv2.weight"].eq(backbone.Network.state_dict()["layer3.5.conv2.weight"]).all().item<bool>());
 
         Assert.Contains("not in the object store", Assert.Throws<PipelineException>(() => fixture.Load(BackboneNames.ResNet50, "store:weights/missing.pth")).Message);
-        Assert.Contains("needs ImageNet weights", Assert.Throws<PipelineException>(() => fixture.Load(BackboneNames.ResNet50)).Message);
-        Assert.Contains("not in the local cache", Assert.Throws<PipelineException>(() => fixture.Load(BackboneNames.ResNet50, WeightsReference.ResNet50V2)).Message);
+        Assert.Contains("needs weights", Assert.Throws<PipelineException>(() => fixture.Load(BackboneNames.ResNet50)).Message);
         Assert.Contains("belong to backbone 'mlnet-resnet18'", Assert.Throws<PipelineException>(() => fixture.Load(BackboneNames.ResNet50, WeightsReference.MlNetResNet18)).Message);
         var garbage = Path.Combine(fixture.Folder, "garbage.pth");
         File.WriteAllText(garbage, "not weights");

@@ -39,13 +39,16 @@ public static class RunCommand
         };
         var backbone = new Option<string>("--backbone")
         {
-            Description = $"Pretrained backbone: {string.Join(" | ", BackboneNames.All)}. {BackboneNames.MlNetResNet18} ships with the pipeline and works offline.",
+            Description = $"Backbone: {string.Join(" | ", BackboneNames.All)}. The resnets are torchvision's (weights by --weights); " +
+                          $"{BackboneNames.MlNetResNet18} is an ImageNet ResNet18 that ships with the pipeline and works offline.",
             DefaultValueFactory = _ => Defaults.Training.Backbone,
         };
         var weights = new Option<string?>("--weights")
         {
-            Description = "ImageNet weights for the backbone: a torchvision state_dict file (.pth, copied into the store once), " +
-                          $"a known name ({string.Join(", ", WeightsReference.KnownNames.Keys)}) or store:<key>. Required for resnet50.",
+            Description = $"Backbone weights: {WeightsReference.None} (random initialisation, as torchvision's); a torchvision name, downloaded once into " +
+                          $"~/.cache/pipeline/weights and checked against the hash in its name ({string.Join(", ", WeightsReference.KnownNames.Keys.Where(key => key != WeightsReference.MlNetResNet18))}); " +
+                          "store:<key> (a state_dict in the object store); a local state_dict .pth file (copied into the store once); or an https URL of a " +
+                          "torchvision-style file whose name carries the start of its sha256 (e.g. .../resnet50-0676ba61.pth). Required for the resnets.",
         };
         var mode = ChoiceOption.Create("--mode", "transfer: train only a new head on a frozen backbone; finetune: train all layers.", Defaults.Training.Mode);
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => Defaults.Training.Epochs };
@@ -192,16 +195,19 @@ public static class RunCommand
 
     private static LogLevel LogLevelOf(bool verbose) => verbose ? LogLevel.Information : LogLevel.Warning;
 
-    /// <summary>A local file is named by its content (and copied into the store when the run starts); anything else is a reference.</summary>
+    /// <summary>A local file is named by its content (and copied into the store when the run starts); anything else is a reference
+    /// (checked with the rest of the specification).</summary>
     private static async Task<(string? File, string? Reference)> Weights(string? value, List<string> problems)
     {
         if (string.IsNullOrEmpty(value))
             return (null, null);
         if (File.Exists(value))
             return (Path.GetFullPath(value), await WeightsImport.ReferenceAsync(value));
-        if (WeightsReference.KnownNames.ContainsKey(value) || WeightsReference.StoreKey(value) is not null)
+        if (value == WeightsReference.None || WeightsReference.KnownNames.ContainsKey(value) || WeightsReference.StoreKey(value) is not null
+            || WeightsReference.Url(value) is not null)
             return (null, value);
-        problems.Add($"--weights: the weights file '{value}' does not exist (nor is it a known name: {string.Join(", ", WeightsReference.KnownNames.Keys)}).");
+        problems.Add($"--weights: the weights file '{value}' does not exist (nor is it {WeightsReference.None}, a known name ({string.Join(", ", WeightsReference.KnownNames.Keys)}), " +
+                     "store:<key> or an https URL).");
         return (null, null);
     }
 

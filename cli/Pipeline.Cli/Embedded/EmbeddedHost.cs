@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Pipeline.Evaluator;
 using Pipeline.Hosting;
+using Pipeline.ModelZoo.Backbones;
 using Pipeline.Orchestrator;
 using Pipeline.Preprocessor;
 using Pipeline.Storage;
@@ -28,12 +29,16 @@ public static class EmbeddedHost
             [$"{BusOptions.Section}:Transport"] = nameof(BusTransport.InMemory),
             [$"{OrchestratorOptions.Section}:Database"] = $"Data Source={Path.Combine(storeFolder, "runs.db")}",
             [$"{OrchestratorOptions.Section}:InProcessWorkers"] = "true",
+            // The user typed the URL: the CLI downloads from any https host (services only from allow-listed ones).
+            [$"{WeightsOptions.Section}:{nameof(WeightsOptions.AllowAnyHttpsHost)}"] = "true",
         });
         builder.AddPipelineDefaults("pipeline");
         builder.Services.AddSingleton<IObjectStore>(store);
         // stdout is reserved for results (--json); every log line goes to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(logLevel);
+        // A weights download can take minutes: its progress always shows.
+        builder.Logging.AddFilter(typeof(BackboneRegistry).FullName, LogLevel.Information);
         builder.AddOrchestratorStage();
         builder.AddPreprocessorStage();
         builder.AddTrainerStage();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
+using Pipeline.ModelZoo.Backbones;
 using Pipeline.Orchestrator.Runs;
 using Pipeline.Storage;
 using Pipeline.Weights;
@@ -20,7 +21,7 @@ public static class EmbeddedRun
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
     public static Task<RunOutcome> ExecuteAsync(LocalRun request, LogLevel logLevel, ProgressRenderer renderer) =>
-        InHostAsync(request.StoreFolder, logLevel, async (services, store) =>
+        InHostAsync(request.StoreFolder, request.Spec.Training, logLevel, async (services, store) =>
         {
             services.GetRequiredService<LocalDatasets>().Register(request.Spec.Dataset, request.DataDir);
             if (request.WeightsFile is { } file)
@@ -38,7 +39,7 @@ public static class EmbeddedRun
     /// <param name="dataDir">The ImageFolder, when it moved since the run started; null for where it was.</param>
     /// <exception cref="PipelineException">No such run, a run that is not interrupted, or a data folder that is gone.</exception>
     public static Task<RunOutcome> ResumeAsync(Guid runId, string storeFolder, string? dataDir, LogLevel logLevel, ProgressRenderer renderer) =>
-        InHostAsync(storeFolder, logLevel, async (services, store) =>
+        InHostAsync(storeFolder, training: null, logLevel, async (services, store) =>
         {
             var run = services.GetRequiredService<RunStore>().Find(runId)
                       ?? throw new PipelineException($"There is no run {runId:N} in the store {storeFolder}: --store must name the folder the run was started with.");
@@ -58,10 +59,15 @@ public static class EmbeddedRun
         ? "preparing the dataset"
         : string.Join(", ", run.Trials.Where(t => !t.State.IsFinal()).Select(t => t.State == RunState.Evaluating ? $"trial {t.TrialId} evaluating" : $"trial {t.TrialId} after epoch {t.Epoch ?? 0}"));
 
-    private static async Task<RunOutcome> InHostAsync(string storeFolder, LogLevel logLevel, Func<IServiceProvider, FileSystemObjectStore, Task<RunOutcome>> work)
+    /// <param name="training">A new run's training settings, whose weights are made ready before the stages start; null for a resumed run, whose are.</param>
+    private static async Task<RunOutcome> InHostAsync(string storeFolder, TrainingSpec? training, LogLevel logLevel,
+        Func<IServiceProvider, FileSystemObjectStore, Task<RunOutcome>> work)
     {
         var store = new FileSystemObjectStore(Path.Combine(storeFolder, "objects"));
         using var host = EmbeddedHost.Build(storeFolder, store, logLevel);
+        if (training is not null)
+            // Weights that must be downloaded are fetched (or found missing, offline) before any stage starts work.
+            await host.Services.GetRequiredService<BackboneRegistry>().PrepareAsync(training.Backbone, training.Weights);
         await host.StartAsync();
         try
         {

@@ -67,15 +67,31 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         return await WriteOutputsAsync(request, classifier, checkpoint.History, cancellationToken);
     }
 
+    /// <summary>
+    /// Continues from the <c>last</c> checkpoint; when it is damaged (its checksum says so), from <c>best</c>, redoing the
+    /// epochs after it; when that is damaged too, from the start. Either way with a warning, never a failed trial.
+    /// </summary>
     private async Task<TrainingCheckpoint?> ResumeAsync(TrainingRequest request, ImageClassifier classifier, Adam optimizer, CancellationToken cancellationToken)
     {
-        var key = ObjectKeys.Checkpoint(request.RunId, request.TrialId, LastCheckpoint);
-        if (!await store.ExistsAsync(key, cancellationToken))
-            return null;
-        await using var file = await store.OpenSeekableAsync(key, cancellationToken);
-        var checkpoint = TrainingCheckpoint.Read(file, classifier, optimizer);
-        _logger.LogInformation("Run {RunId} trial {TrialId}: resuming after epoch {Epoch} from {Key}", request.RunId, request.TrialId, checkpoint.CompletedEpochs, key);
-        return checkpoint;
+        foreach (var name in new[] { LastCheckpoint, BestCheckpoint })
+        {
+            var key = ObjectKeys.Checkpoint(request.RunId, request.TrialId, name);
+            if (!await store.ExistsAsync(key, cancellationToken))
+                continue;
+            try
+            {
+                await using var file = await store.OpenSeekableAsync(key, cancellationToken);
+                var checkpoint = TrainingCheckpoint.Read(file, classifier, optimizer);
+                _logger.LogInformation("Run {RunId} trial {TrialId}: resuming after epoch {Epoch} from {Key}", request.RunId, request.TrialId, checkpoint.CompletedEpochs, key);
+                return checkpoint;
+            }
+            catch (PipelineException e)
+            {
+                _logger.LogWarning("Run {RunId} trial {TrialId}: the checkpoint {Key} is unusable ({Reason}); {Fallback}",
+                    request.RunId, request.TrialId, key, e.Message, name == LastCheckpoint ? "trying the best checkpoint" : "starting the trial afresh");
+            }
+        }
+        return null;
     }
 
     /// <summary>The best epoch's model, complete (backbone included) so that the evaluator needs nothing else, and the history.</summary>

@@ -33,7 +33,7 @@ internal sealed record TrainingCheckpoint(TrainingHistory History)
             writer.AddTensor($"{OptimizerPrefix}{name}.step", step);
         }
         using var buffer = new MemoryStream();
-        writer.WriteTo(buffer);
+        ModelFile.Write(writer, buffer);
         return buffer.ToArray();
     }
 
@@ -42,8 +42,8 @@ internal sealed record TrainingCheckpoint(TrainingHistory History)
     public static TrainingCheckpoint Read(Stream stream, ImageClassifier classifier, Adam? optimizer)
     {
         var reader = ModelFile.Open(stream);
-        if (!reader.Metadata.TryGetValue(HistoryMetadata, out var historyJson))
-            throw new PipelineException("Not a training checkpoint: its metadata holds no history.");
+        // The checksum (in Open) and the history are checked before any tensor is copied: a damaged file leaves the classifier as it was.
+        var history = ReadHistory(reader);
         classifier.Restore(reader, ModelFile.ReadHeader(reader));
         if (optimizer is not null)
             foreach (var (name, state) in AdamStates(classifier, optimizer))
@@ -54,10 +54,16 @@ internal sealed record TrainingCheckpoint(TrainingHistory History)
                 reader.CopyTensorTo($"{OptimizerPrefix}{name}.step", step);
                 state.step = step.item<long>();
             }
+        return new TrainingCheckpoint(history);
+    }
+
+    private static TrainingHistory ReadHistory(SafetensorsReader reader)
+    {
+        if (!reader.Metadata.TryGetValue(HistoryMetadata, out var historyJson))
+            throw new PipelineException("Not a training checkpoint: its metadata holds no history.");
         try
         {
-            return new TrainingCheckpoint(JsonSerializer.Deserialize<TrainingHistory>(historyJson, PipelineJson.Compact)
-                                          ?? throw new JsonException("the history is null"));
+            return JsonSerializer.Deserialize<TrainingHistory>(historyJson, PipelineJson.Compact) ?? throw new JsonException("the history is null");
         }
         catch (JsonException e)
         {

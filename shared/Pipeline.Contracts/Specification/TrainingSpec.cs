@@ -27,8 +27,9 @@ public sealed record TrainingSpec
             errors.Add("training.backbone", $"unknown backbone '{Backbone}'. Known backbones: {string.Join(", ", BackboneNames.All)}");
         else if (EffectiveWeights is not { } weights)
             errors.Add("training.weights",
-                $"backbone '{Backbone}' needs ImageNet weights: give a torchvision state_dict .pth file (--weights PATH on the command line), " +
-                $"or use backbone {BackboneNames.MlNetResNet18}, whose weights ship with the pipeline and work offline");
+                $"backbone '{Backbone}' needs weights: torchvision's ({string.Join(" or ", WeightsReference.KnownNames.Where(pair => pair.Value == Backbone).Select(pair => pair.Key))}, downloaded once), a torchvision " +
+                $"state_dict .pth file (--weights PATH on the command line), an https URL, or {WeightsReference.None} for random initialisation; " +
+                $"or use backbone {BackboneNames.MlNetResNet18}, whose ImageNet weights ship with the pipeline and work offline");
         else if (WeightsReference.Problem(weights, Backbone) is { } problem)
             errors.Add("training.weights", problem);
         errors.AddIf(!Enum.IsDefined(Mode), "training.mode", $"must be transfer or finetune (got {Mode})");

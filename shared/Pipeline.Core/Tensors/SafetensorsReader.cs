@@ -69,6 +69,21 @@ public sealed class SafetensorsReader
         return bytes;
     }
 
+    /// <summary>Copies the data section (every tensor's bytes, as laid out after the header) to <paramref name="destination"/>.</summary>
+    /// <exception cref="InvalidDataException">The stream ended early (it shrank after the header was read).</exception>
+    public void CopyDataTo(Stream destination)
+    {
+        _stream.Position = _start + Header.DataStart;
+        var buffer = new byte[1 << 20];
+        for (var left = Header.DataLength; left > 0;)
+        {
+            var chunk = buffer.AsSpan(0, (int)Math.Min(buffer.Length, left));
+            ReadExactly(chunk, "the tensor data");
+            destination.Write(chunk);
+            left -= chunk.Length;
+        }
+    }
+
     private void ReadExactly(Span<byte> buffer, string what)
     {
         try

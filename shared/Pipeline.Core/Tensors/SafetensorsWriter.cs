@@ -46,12 +46,23 @@ public sealed class SafetensorsWriter
     /// data callback wrote the wrong number of bytes (what was written so far is not a valid file).</exception>
     public void WriteTo(Stream destination)
     {
-        var ordered = _tensors.OrderByDescending(entry => entry.DType).ThenBy(entry => entry.Utf8Name, Utf8Order.Instance).ToList();
+        var ordered = Ordered();
         var header = Header(ordered);
         Span<byte> prefix = stackalloc byte[SafetensorsFormat.LengthPrefixSize];
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
         destination.Write(prefix);
         destination.Write(header);
+        WriteData(ordered, destination);
+    }
+
+    /// <summary>Writes only the data section (every tensor's bytes, as <see cref="WriteTo"/> lays them out after the
+    /// header), e.g. to hash it before the header that will hold the hash is written.</summary>
+    public void WriteDataTo(Stream destination) => WriteData(Ordered(), destination);
+
+    private List<Entry> Ordered() => _tensors.OrderByDescending(entry => entry.DType).ThenBy(entry => entry.Utf8Name, Utf8Order.Instance).ToList();
+
+    private static void WriteData(List<Entry> ordered, Stream destination)
+    {
         foreach (var entry in ordered)
         {
             if (entry.WriteData is null)

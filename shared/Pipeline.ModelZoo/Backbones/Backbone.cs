@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Pipeline.ModelZoo.Normalization;
 using Pipeline.ModelZoo.ResNets;
 using static TorchSharp.torch;
@@ -26,8 +28,19 @@ public sealed class Backbone : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// A backbone with torchvision's random initialisation, drawn from libtorch's current seed (<c>--weights none</c>),
+    /// identified by the sha256 of the weights drawn: the same seed gives the same weights and the same identity.
+    /// </summary>
+    public static Backbone Untrained(string name, int inputSize)
+    {
+        var backbone = new Backbone(name, weightsSha256: "", InputNormalization.ImageNet, inputSize, inputSize);
+        backbone.WeightsSha256 = ContentSha256(backbone.network);
+        return backbone;
+    }
+
     public string Name { get; }
-    public string WeightsSha256 { get; }
+    public string WeightsSha256 { get; private set; }
     public int InputHeight { get; }
     public int InputWidth { get; }
     public int FeatureCount => network.Architecture.FeatureCount;
@@ -38,6 +51,18 @@ public sealed class Backbone : Module<Tensor, Tensor>
 
     /// <summary>The torchvision-layout network, for loading torchvision state_dicts into it.</summary>
     public ResNet Network => network;
+
+    private static string ContentSha256(ResNet network)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (key, tensor) in network.state_dict().OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(key));
+            using var cpu = tensor.detach().cpu().contiguous();
+            hash.AppendData(cpu.bytes);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     public override Tensor forward(Tensor images)
     {

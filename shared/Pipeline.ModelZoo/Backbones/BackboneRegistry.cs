@@ -8,12 +8,14 @@ using Pipeline.Storage;
 namespace Pipeline.ModelZoo.Backbones;
 
 /// <summary>
-/// Builds pretrained backbones by <see cref="BackboneNames"/> name and weights reference (<see cref="WeightsReference"/>).
+/// Builds backbones by <see cref="BackboneNames"/> name and weights reference (<see cref="WeightsReference"/>).
 /// Converted and downloaded weights are cached under <paramref name="cacheDirectory"/> (default: $XDG_CACHE_HOME or
-/// ~/.cache, then pipeline/weights); the offline model's ONNX files are looked up in <paramref name="modelsDirectory"/>
-/// (default: models/ beside the app); <c>store:</c> references are read from <paramref name="store"/>.
+/// ~/.cache, then pipeline/weights); downloads follow <paramref name="weightsOptions"/>; the offline model's ONNX files
+/// are looked up in <paramref name="modelsDirectory"/> (default: models/ beside the app); <c>store:</c> references are
+/// read from <paramref name="store"/>.
 /// </summary>
-public sealed class BackboneRegistry(IObjectStore? store = null, string? cacheDirectory = null, string? modelsDirectory = null, ILogger<BackboneRegistry>? logger = null)
+public sealed class BackboneRegistry(IObjectStore? store = null, string? cacheDirectory = null, string? modelsDirectory = null, ILogger<BackboneRegistry>? logger = null,
+    WeightsOptions? weightsOptions = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<BackboneRegistry>.Instance;
 
@@ -23,36 +25,58 @@ public sealed class BackboneRegistry(IObjectStore? store = null, string? cacheDi
     public string CacheDirectory { get; } = cacheDirectory ?? DefaultCacheDirectory();
     public string ModelsDirectory { get; } = modelsDirectory ?? Path.Combine(AppContext.BaseDirectory, "models");
 
+    private WeightsDownloads Downloads => field ??= new WeightsDownloads(CacheDirectory, weightsOptions ?? new WeightsOptions(), _logger);
+
     public static ResNetArchitecture Architecture(string name) => name switch
     {
+        BackboneNames.ResNet18 => ResNetArchitecture.ResNet18,
+        BackboneNames.ResNet34 => ResNetArchitecture.ResNet34,
         BackboneNames.ResNet50 => ResNetArchitecture.ResNet50,
+        BackboneNames.ResNet101 => ResNetArchitecture.ResNet101,
+        BackboneNames.ResNet152 => ResNetArchitecture.ResNet152,
         BackboneNames.MlNetResNet18 => ResNetArchitecture.MlNetResNet18,
         _ => throw UnknownBackbone(name),
     };
 
     /// <param name="weights">A weights reference; null for the backbone's default weights.</param>
-    /// <exception cref="PipelineException">Unknown backbone, weights that do not fit it, or weights that cannot be found or read.</exception>
+    /// <exception cref="PipelineException">Unknown backbone, weights that do not fit it, or weights that cannot be found, downloaded or read.</exception>
     public async Task<Backbone> LoadAsync(string name, string? weights, CancellationToken cancellationToken = default)
     {
-        Architecture(name);
-        var reference = weights ?? BackboneNames.DefaultWeights(name)
-                        ?? throw new PipelineException($"Backbone '{name}' needs ImageNet weights: a torchvision state_dict such as resnet50-0676ba61.pth.");
-        if (WeightsReference.Problem(reference, name) is { } problem)
-            throw new PipelineException($"Cannot load backbone '{name}': {problem}.");
+        var reference = Reference(name, weights);
         if (reference == WeightsReference.MlNetResNet18)
             return new MlNetResNet18Weights(ModelsDirectory, CacheDirectory, _logger).Load();
+        if (reference == WeightsReference.None)
+            return Backbone.Untrained(name, InputSize);
         if (WeightsReference.StoreKey(reference) is { } key)
         {
             using var file = await ReadFromStoreAsync(key, cancellationToken);
             return TorchvisionWeights.Load(name, reference, file);
         }
-        var cached = Path.Combine(CacheDirectory, reference + ".pth");
-        if (!File.Exists(cached))
-            throw new PipelineException(
-                $"The weights '{reference}' are not in the local cache ({cached}). Download https://download.pytorch.org/models/{reference}.pth " +
-                "into that folder, or pass the file with --weights PATH.");
-        using (var stream = File.OpenRead(cached))
-            return TorchvisionWeights.Load(name, reference, stream);
+        var path = await Downloads.FileAsync(reference, cancellationToken);
+        using var stream = File.OpenRead(path);
+        return TorchvisionWeights.Load(name, path, stream, WeightsReference.HashPrefix(Path.GetFileName(path)));
+    }
+
+    /// <summary>
+    /// Brings weights that are downloaded (known torchvision names, URLs) into the local cache now, so that a run that
+    /// cannot have them fails before any work; other references need nothing.
+    /// </summary>
+    /// <exception cref="PipelineException">As <see cref="LoadAsync"/>, for the reference and the download.</exception>
+    public async Task PrepareAsync(string name, string? weights, CancellationToken cancellationToken = default)
+    {
+        var reference = Reference(name, weights);
+        if (WeightsReference.Download(reference) is not null)
+            await Downloads.FileAsync(reference, cancellationToken);
+    }
+
+    private static string Reference(string name, string? weights)
+    {
+        Architecture(name);
+        var reference = weights ?? BackboneNames.DefaultWeights(name)
+                        ?? throw new PipelineException($"Backbone '{name}' needs weights: a torchvision name such as resnet50-0676ba61, a .pth file, a URL, or none.");
+        if (WeightsReference.Problem(reference, name) is { } problem)
+            throw new PipelineException($"Cannot load backbone '{name}': {problem}.");
+        return reference;
     }
 
     public static string DefaultCacheDirectory()

@@ -13,10 +13,15 @@ internal static class TorchvisionWeights
 
     /// <param name="source">How the user named the weights, for error messages.</param>
     /// <param name="stream">A seekable stream over the .pth file.</param>
-    public static Backbone Load(string name, string source, Stream stream)
+    /// <param name="sha256Prefix">The start of the file's sha256 that its torchvision-style name promises, when it has one.</param>
+    public static Backbone Load(string name, string source, Stream stream, string? sha256Prefix = null)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
         stream.Position = 0;
+        if (sha256Prefix is not null && !sha256.StartsWith(sha256Prefix, StringComparison.Ordinal))
+            throw new PipelineException(
+                $"'{source}' has sha256 {sha256}, which does not start with {sha256Prefix} as its name says: it is damaged or not the file named. " +
+                "Delete it; a run downloads it again.");
         StateDictPreflight.Check(source, stream);
         var backbone = new Backbone(name, sha256, InputNormalization.ImageNet, BackboneRegistry.InputSize, BackboneRegistry.InputSize);
         var loaded = Read(source, stream);

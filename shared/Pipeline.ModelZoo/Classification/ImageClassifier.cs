@@ -144,7 +144,7 @@ public sealed class ImageClassifier : Module<Tensor, Tensor>
     }
 
     /// <summary>Writes the model file (safetensors, see <see cref="ModelFile"/>).</summary>
-    public void Save(Stream stream, bool includeBackbone = true) => AddTo(new SafetensorsWriter(), includeBackbone).WriteTo(stream);
+    public void Save(Stream stream, bool includeBackbone = true) => ModelFile.Write(AddTo(new SafetensorsWriter(), includeBackbone), stream);
 
     /// <summary>Reads a complete model file (one that includes its backbone), e.g. <c>model.safetensors</c>.</summary>
     public static ImageClassifier Load(Stream stream)

@@ -13,7 +13,10 @@ namespace Pipeline.ModelZoo.Files;
 public sealed record ModelFileHeader
 {
     public const string Format = "pipeline-model";
-    public const int CurrentSchemaVersion = 2;
+    /// <summary>3: the file carries a checksum (see <see cref="ModelFile"/>); 2, without one, still reads.</summary>
+    public const int CurrentSchemaVersion = 3;
+
+    private const int OldestReadableSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required IReadOnlyList<string> Classes { get; init; }
@@ -47,8 +50,8 @@ public sealed record ModelFileHeader
         if (metadata.GetValueOrDefault("format") != Format)
             throw new PipelineException("This safetensors file is not a pipeline model (its metadata has no \"format\": \"pipeline-model\").");
         var version = int.Parse(Field("schemaVersion"), CultureInfo.InvariantCulture);
-        if (version != CurrentSchemaVersion)
-            throw new PipelineException($"Model file schema version {version} is not supported (this build reads {CurrentSchemaVersion}).");
+        if (version is < OldestReadableSchemaVersion or > CurrentSchemaVersion)
+            throw new PipelineException($"Model file schema version {version} is not supported (this build reads {OldestReadableSchemaVersion} to {CurrentSchemaVersion}).");
         try
         {
             return new ModelFileHeader

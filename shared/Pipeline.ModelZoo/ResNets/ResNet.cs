@@ -39,6 +39,7 @@ public sealed class ResNet : Module<Tensor, Tensor>
         avgpool = AdaptiveAvgPool2d(1);
         fc = numClasses is { } classes ? Linear(architecture.FeatureCount, classes) : null;
         RegisterComponents();
+        InitializeAsTorchvision();
     }
 
     public ResNetArchitecture Architecture { get; }
@@ -67,6 +68,15 @@ public sealed class ResNet : Module<Tensor, Tensor>
                 for (var i = 1; i <= convsPerBlock; i++)
                     yield return ($"{prefix}conv{i}", $"{prefix}bn{i}");
             }
+    }
+
+    /// <summary>torchvision's initialisation, so that <c>--weights none</c> starts where PyTorch would: Kaiming normal
+    /// (fan out, ReLU) for convolutions; BatchNorm weight 1 and bias 0 are already libtorch's defaults.</summary>
+    private void InitializeAsTorchvision()
+    {
+        using var noGrad = no_grad();
+        foreach (var module in modules().OfType<Conv2d>())
+            init.kaiming_normal_(module.weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
     }
 
     private bool HasDownsample(int stage) => stage > 0 || Architecture.Expansion != 1;

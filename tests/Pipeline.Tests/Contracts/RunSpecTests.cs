@@ -68,7 +68,15 @@ public sealed class RunSpecTests
     [InlineData("store:../etc/passwd", BackboneNames.ResNet50, "does not name an object")]
     [InlineData("store:/abs", BackboneNames.ResNet50, "does not name an object")]
     [InlineData(WeightsReference.ResNet50V1, BackboneNames.MlNetResNet18, "belong to backbone 'resnet50'")]
-    [InlineData("https://example.com/w.pth", BackboneNames.ResNet50, "unknown weights")]
+    [InlineData(WeightsReference.ResNet101V2, BackboneNames.ResNet101, null)]
+    [InlineData(WeightsReference.ResNet18V1, BackboneNames.ResNet34, "belong to backbone 'resnet18'")]
+    [InlineData(WeightsReference.None, BackboneNames.ResNet152, null)]
+    [InlineData(WeightsReference.None, BackboneNames.MlNetResNet18, "has no random initialisation")]
+    [InlineData("https://example.com/models/resnet50-0676ba61.pth", BackboneNames.ResNet50, null)]
+    [InlineData("https://example.com/w.pth", BackboneNames.ResNet50, "must carry the start of its sha256")]
+    [InlineData("https://example.com/resnet18-f37072fd.pth", BackboneNames.MlNetResNet18, "takes no downloaded weights")]
+    [InlineData("ftp://example.com/resnet18-f37072fd.pth", BackboneNames.ResNet18, "unknown weights")]
+    [InlineData("/home/me/resnet18-f37072fd.pth", BackboneNames.ResNet18, "unknown weights")]
     public void Weights_are_named_by_reference_never_by_path(string reference, string backbone, string? problem)
     {
         var actual = WeightsReference.Problem(reference, backbone);

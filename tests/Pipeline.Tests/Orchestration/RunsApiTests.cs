@@ -35,7 +35,7 @@ public sealed class RunsApiTests : IDisposable
 
     [Theory]
     [InlineData("""{ "dataset": "d", "training": { "backbone": "vgg16" } }""", "training.backbone", "unknown backbone 'vgg16'")]
-    [InlineData("""{ "dataset": "d" }""", "training.weights", "needs ImageNet weights")]
+    [InlineData("""{ "dataset": "d" }""", "training.weights", "needs weights")]
     [InlineData("""{ "dataset": "d", "training": { "backbone": "resnet50", "weights": "/dev/zero" } }""", "training.weights", "unknown weights '/dev/zero'")]
     [InlineData("""{ "dataset": "/etc", "training": { "backbone": "mlnet-resnet18" } }""", "dataset", "is not a dataset name")]
     [InlineData("""{ "dataset": "d", "training": { "backbone": "mlnet-resnet18", "epochs": 0 } }""", "training.epochs", "must be between 1 and 10000")]
