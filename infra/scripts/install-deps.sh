@@ -5,6 +5,7 @@
 #   dataset-fashion-mnist:  the quick-start dataset and the end-to-end tests' images
 # With --test, also what only the tests need:
 #   python3-torch:          the PyTorch peer that reads our safetensors files and checks parity
+#   python3-torchvision, python3-pil: the Python peer of `pipeline bench preprocess` (benchmarks/preprocess_peer.py)
 #   docker-compose:         validates docker-compose.yml (`config`; no Docker engine needed)
 #   promtool:               validates infra/prometheus/prometheus.yml (infra/scripts/fetch-promtool.sh)
 #   nodejs, npm:            run s3rver, the S3 server of the S3 store tests (only when npm is missing)
@@ -17,7 +18,7 @@ tests=false
 [ "${1:-}" = "--test" ] && tests=true
 packages=(patchelf g++ python3 fonts-dejavu-core dataset-fashion-mnist)
 if $tests; then
-  packages+=(python3-torch docker-compose rabbitmq-server chromium)
+  packages+=(python3-torch python3-torchvision python3-pil docker-compose rabbitmq-server chromium)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 missing=()

@@ -48,7 +48,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         logger.LogInformation("Preparing {Images} images in {Classes} classes of dataset {Dataset} as {Fingerprint}", listing.Files.Count, listing.Classes.Count, source.Name, fingerprint);
         var stopwatch = Stopwatch.StartNew();
         var budget = new DecodeBudget(_options.DecodeMemoryBytes);
-        var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels), budget);
+        var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels, _options.Decoder), budget);
         using var pixels = PixelSpill.Create(_options.WorkDirectory, loader.PixelBytes, fingerprint);
         var duplicates = DuplicateImages.Find(listing);
         var problems = await DecodeAllAsync(source, listing, duplicates.LabelConflicts, loader, pixels, progress, cancellationToken);
