@@ -26,10 +26,11 @@ public sealed class PreprocessBenchmark(string folder, ImageDecoder decoder, int
         {
             await PrepareAsync(WriteWarmUpFolder(listing, Path.Combine(work, "warm-up")), Path.Combine(work, "warm-up-store"), cancellationToken);
             var stopwatch = Stopwatch.StartNew();
-            var manifest = await PrepareAsync(folder, Path.Combine(work, "store"), cancellationToken);
+            var dataset = await PrepareAsync(folder, Path.Combine(work, "store"), cancellationToken);
             var seconds = stopwatch.Elapsed.TotalSeconds;
-            var prepared = manifest.Splits.Values.SelectMany(split => split.Files).Select(file => Path.Combine(folder, file)).ToArray();
-            return new PreprocessRun(prepared, manifest.Quarantine.Count, seconds, Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0));
+            var prepared = dataset.Manifest.Splits.Values.SelectMany(split => split.Files).Select(file => Path.Combine(folder, file)).ToArray();
+            return new PreprocessRun(prepared, dataset.Manifest.Quarantine.Count, seconds, dataset.Times!,
+                Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0));
         }
         finally
         {
@@ -38,11 +39,11 @@ public sealed class PreprocessBenchmark(string folder, ImageDecoder decoder, int
         }
     }
 
-    private async Task<DatasetManifest> PrepareAsync(string dataset, string storeFolder, CancellationToken cancellationToken)
+    private async Task<PreparedDataset> PrepareAsync(string dataset, string storeFolder, CancellationToken cancellationToken)
     {
         var options = new PreprocessorOptions { Decoder = decoder, MaxDegreeOfParallelism = threads, WorkDirectory = Path.Combine(storeFolder, "work") };
         var preparer = new DatasetPreparer(new FileSystemObjectStore(storeFolder), NullLogger<DatasetPreparer>.Instance, options);
-        return (await preparer.PrepareAsync(new LocalImageFolder(Path.GetFileName(dataset), dataset), preprocessing, seed: 1, cancellationToken: cancellationToken)).Manifest;
+        return await preparer.PrepareAsync(new LocalImageFolder(Path.GetFileName(dataset), dataset), preprocessing, seed: 1, cancellationToken: cancellationToken);
     }
 
     /// <summary>Copies of the first images of two classes (copies, not links: a link out of a dataset is quarantined).</summary>

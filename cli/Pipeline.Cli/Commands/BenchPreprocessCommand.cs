@@ -32,7 +32,7 @@ public static class BenchPreprocessCommand
                           $"process per thread) on the same images, and report the ratio. Default: on when {PreprocessPeer.Python} has Pillow " +
                           "and torchvision; --peer false skips it.",
         };
-        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout (images, imagesPerSecond, imagesPerSecondPerCore, peakRssMb, decoder, threads, peer, ratio, error) instead of a table on stderr." };
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout (images, imagesPerSecond, imagesPerSecondPerCore, phases, peakRssMb, decoder, threads, peer, ratio, error) instead of a table on stderr." };
         var command = new Command("preprocess",
             "Times the preprocessor's own code (list and hash, decode, EXIF orientation, resize, shards into a temporary store that is " +
             "deleted afterwards) on DIR's images, after a warm-up on a few of them, and the Python peer on the same images. Exit code " +
@@ -83,7 +83,7 @@ public static class BenchPreprocessCommand
 
             var perSecond = run.Prepared.Count / run.Seconds;
             var result = new BenchPreprocessJson(BenchPreprocessJson.CurrentSchemaVersion, folder, decoderName, threadCount, run.Prepared.Count, run.Quarantined,
-                run.Seconds, perSecond, perSecond / threadCount, run.PeakRssMb, measured, perSecond / threadCount / measured?.ImagesPerSecondPerCore, peerSkipped, null);
+                run.Seconds, perSecond, perSecond / threadCount, run.Phases, run.PeakRssMb, measured, perSecond / threadCount / measured?.ImagesPerSecondPerCore, peerSkipped, null);
             if (asJson)
                 CommandOutput.Json(result);
             else
@@ -108,6 +108,9 @@ public static class BenchPreprocessCommand
         error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"",-32} {"images",8} {"seconds",9} {"images/s",10} {"images/s/core",15} {"peak RSS MB",12}"));
         error.WriteLine(Row($"pipeline ({result.Decoder}, {result.Threads} threads)", result.Images, result.Seconds, result.ImagesPerSecond,
             result.ImagesPerSecondPerCore, result.PeakRssMb));
+        if (result.Phases is { } phases)
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"pipeline phases: list and hash {phases.ListSeconds:F2} s, decode {phases.DecodeSeconds:F2} s, write shards {phases.WriteSeconds:F2} s"));
         if (result.Peer is { } peer)
         {
             error.WriteLine(Row($"peer ({peer.Processes} processes)", peer.Images, peer.Seconds, peer.ImagesPerSecond, peer.ImagesPerSecondPerCore, peer.PeakRssMb));
