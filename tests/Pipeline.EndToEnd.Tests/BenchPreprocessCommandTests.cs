@@ -37,6 +37,8 @@ public sealed class BenchPreprocessCommandTests : IDisposable
         Assert.Equal(2 * ImagesPerClass, json.GetProperty("images").GetInt32());
         foreach (var field in new[] { "seconds", "imagesPerSecond", "imagesPerSecondPerCore", "peakRssMb", "ratio" })
             Assert.True(json.GetProperty(field).GetDouble() > 0, $"{field}: {result}");
+        var phases = json.GetProperty("phases");
+        Assert.True(phases.GetProperty("decodeSeconds").GetDouble() > 0 && phases.GetProperty("writeSeconds").GetDouble() > 0, result.ToString());
         var peer = json.GetProperty("peer");
         Assert.Equal(2 * ImagesPerClass, peer.GetProperty("images").GetInt32());
         Assert.Equal(1, peer.GetProperty("processes").GetInt32());
