@@ -6,6 +6,7 @@
 # With --test, also what only the tests need:
 #   python3-torch:          the PyTorch peer that reads our safetensors files and checks parity
 #   python3-torchvision:    torchvision's ResNets, whose state_dicts and outputs the parity tests compare with
+#   python3-pil:            with torchvision, the Python peer of `pipeline bench preprocess` (benchmarks/preprocess_peer.py)
 #   docker-compose:         validates docker-compose.yml (`config`; no Docker engine needed)
 #   promtool:               validates infra/prometheus/prometheus.yml (infra/scripts/fetch-promtool.sh)
 #   nodejs, npm:            run s3rver, the S3 server of the S3 store tests (only when npm is missing)
@@ -18,7 +19,7 @@ tests=false
 [ "${1:-}" = "--test" ] && tests=true
 packages=(patchelf g++ python3 fonts-dejavu-core dataset-fashion-mnist)
 if $tests; then
-  packages+=(python3-torch python3-torchvision docker-compose rabbitmq-server chromium)
+  packages+=(python3-torch python3-torchvision python3-pil docker-compose rabbitmq-server chromium)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 missing=()

@@ -81,7 +81,9 @@ public sealed class ImageLoader
             var claim = _budget.Acquire(pixels * DecodeBytesPerPixel);
             try
             {
-                using var image = format is JpegFormat ? Image.Load<Rgb24>(_configuration, bytes) : LoadComposited(bytes);
+                using var image = format is not JpegFormat ? LoadComposited(bytes)
+                    : _options.Decoder == ImageDecoder.Skia ? SkiaJpeg.Decode(_configuration, bytes, _options.Size, info.Metadata.ExifProfile)
+                    : Image.Load<Rgb24>(_configuration, bytes);
                 image.Mutate(context => context
                     .AutoOrient()
                     .Resize(new ResizeOptions

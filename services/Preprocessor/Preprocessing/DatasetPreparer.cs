@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -29,7 +30,9 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
     {
         if (preprocessing.Split.Error is { } splitError)
             throw new PipelineException($"split {splitError}.");
+        var started = Stopwatch.GetTimestamp();
         var listing = await source.ListAsync(cancellationToken);
+        var listSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         if (listing.Files.Count == 0)
             throw new PipelineException(
                 $"Dataset '{source.Name}' holds no image files (extensions {string.Join(" ", ImageFolder.ImageExtensions.Order(StringComparer.Ordinal))}) " +
@@ -48,7 +51,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         logger.LogInformation("Preparing {Images} images in {Classes} classes of dataset {Dataset} as {Fingerprint}", listing.Files.Count, listing.Classes.Count, source.Name, fingerprint);
         var stopwatch = Stopwatch.StartNew();
         var budget = new DecodeBudget(_options.DecodeMemoryBytes);
-        var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels), budget);
+        var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels, _options.Decoder), budget);
         using var pixels = PixelSpill.Create(_options.WorkDirectory, loader.PixelBytes, fingerprint);
         var duplicates = DuplicateImages.Find(listing);
         var problems = await DecodeAllAsync(source, listing, duplicates.LabelConflicts, loader, pixels, progress, cancellationToken);
@@ -70,13 +73,8 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             ? SplitsAsGiven(source.Name, listing, usable)
             : StratifiedSplitter.Split(
                 usable.Select(i => new LabelledImage(listing.Files[i].RelativePath, listing.Files[i].Label, listing.Files[i].Sha256)).ToArray(), listing.Classes, preprocessing.Split, seed);
-        var splits = new Dictionary<string, SplitManifest>();
-        using var shardBuffer = new MemoryStream(ShardFormat.HeaderSize + Math.Min(usable.Length, _options.ImagesPerShard) * ShardFormat.RecordSize(preprocessing.ImageSize, preprocessing.ImageSize));
-        foreach (var (split, indices) in splitIndices)
-        {
-            var members = indices.Select(i => usable[i]).ToArray();
-            splits[split] = await WriteSplitAsync(fingerprint, split, listing, preprocessing.ImageSize, members, pixels, shardBuffer, cancellationToken);
-        }
+        var splits = await WriteSplitsAsync(fingerprint, splitIndices.ToDictionary(split => split.Key, split => split.Value.Select(i => usable[i]).ToArray()),
+            listing, preprocessing.ImageSize, pixels, cancellationToken);
 
         var manifest = new DatasetManifest
         {
@@ -96,7 +94,8 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         await store.PutJsonAsync(manifestKey, manifest, cancellationToken);
         logger.LogInformation("Prepared dataset {Fingerprint}: {Usable} images ({Quarantined} quarantined) in {Seconds:F2} s ({DecodeSeconds:F2} s decoding), {Rate:F0} images/s, decodes claimed at most {PeakMegabytes} MiB at once",
             fingerprint, usable.Length, quarantine.Length, stopwatch.Elapsed.TotalSeconds, decodeSeconds, listing.Files.Count / stopwatch.Elapsed.TotalSeconds, Megabytes(budget.Peak));
-        return new PreparedDataset(manifest, manifestKey, FromCache: false);
+        return new PreparedDataset(manifest, manifestKey, FromCache: false,
+            new PreparationTimes(listSeconds, decodeSeconds, stopwatch.Elapsed.TotalSeconds - decodeSeconds));
     }
 
     /// <summary>A dataset that came split keeps its split: indices into <paramref name="usable"/> per split.</summary>
@@ -223,34 +222,52 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
 
     private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture);
 
-    /// <summary>Writes one split as shards of up to <see cref="PreprocessingOptions.ImagesPerShard"/> images, in the given order.</summary>
+    /// <summary>Shards written at once: one is built and hashed while another is flushed to disk by the store.</summary>
+    private const int ShardsWrittenAtOnce = 2;
+
+    /// <summary>Writes each split as shards of up to <see cref="PreprocessorOptions.ImagesPerShard"/> images, in the given order.</summary>
     /// <remarks>
-    /// Each shard is built in <paramref name="shard"/>, one reused buffer (about 77 MB at 512 images): a temp file would add a
-    /// disk round trip per shard, and measured slower here.
+    /// Each shard is built in a reused memory buffer (about 77 MB at 512 images, one per shard being written): a temp file
+    /// would add a disk round trip per shard, and measured slower here.
     /// </remarks>
-    private async Task<SplitManifest> WriteSplitAsync(string fingerprint, string split, DatasetListing listing, int imageSize, int[] members, PixelSpill pixels, MemoryStream shard, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, SplitManifest>> WriteSplitsAsync(string fingerprint, IReadOnlyDictionary<string, int[]> members, DatasetListing listing,
+        int imageSize, PixelSpill pixels, CancellationToken cancellationToken)
     {
-        var shards = new List<ShardEntry>();
-        var buffer = new byte[pixels.PixelBytes];
-        foreach (var (chunk, index) in members.Chunk(_options.ImagesPerShard).Select((chunk, index) => (chunk, index)))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            shard.SetLength(0);
-            var writer = new ShardWriter(shard, imageSize, imageSize);
-            foreach (var image in chunk)
+        var shards = members.SelectMany(split => split.Value.Chunk(_options.ImagesPerShard).Select((images, index) => (Split: split.Key, Index: index, Images: images))).ToArray();
+        var entries = new ShardEntry[shards.Length];
+        var capacity = ShardFormat.HeaderSize + Math.Min(members.Values.Max(images => images.Length), _options.ImagesPerShard) * ShardFormat.RecordSize(imageSize, imageSize);
+        var buffers = new ConcurrentBag<MemoryStream>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, shards.Length), new ParallelOptions { MaxDegreeOfParallelism = ShardsWrittenAtOnce, CancellationToken = cancellationToken },
+            async (i, token) =>
             {
-                pixels.Read(image, buffer);
-                writer.Add(listing.Files[image].Label, buffer);
-            }
-            writer.Complete();
-            var sha256 = Convert.ToHexStringLower(SHA256.HashData(shard.GetBuffer().AsSpan(0, (int)shard.Length)));
-            var key = ObjectKeys.Shard(fingerprint, split, index);
-            await store.PutAsync(key, shard, cancellationToken);
-            shards.Add(new ShardEntry(key, writer.Count, shard.Length, sha256));
+                var buffer = buffers.TryTake(out var free) ? free : new MemoryStream(capacity);
+                entries[i] = await WriteShardAsync(ObjectKeys.Shard(fingerprint, shards[i].Split, shards[i].Index), shards[i].Images, listing, imageSize, pixels, buffer, token);
+                buffers.Add(buffer);
+            });
+
+        return members.ToDictionary(split => split.Key, split =>
+        {
+            var classCounts = new int[listing.Classes.Count];
+            foreach (var image in split.Value)
+                classCounts[listing.Files[image].Label]++;
+            var splitShards = entries.Where((_, i) => shards[i].Split == split.Key).ToArray();
+            return new SplitManifest(split.Value.Length, classCounts, splitShards, split.Value.Select(i => listing.Files[i].RelativePath).ToArray());
+        });
+    }
+
+    private async Task<ShardEntry> WriteShardAsync(string key, int[] images, DatasetListing listing, int imageSize, PixelSpill pixels, MemoryStream shard, CancellationToken cancellationToken)
+    {
+        var image = new byte[pixels.PixelBytes];
+        shard.SetLength(0);
+        var writer = new ShardWriter(shard, imageSize, imageSize);
+        foreach (var slot in images)
+        {
+            pixels.Read(slot, image);
+            writer.Add(listing.Files[slot].Label, image);
         }
-        var classCounts = new int[listing.Classes.Count];
-        foreach (var image in members)
-            classCounts[listing.Files[image].Label]++;
-        return new SplitManifest(members.Length, classCounts, shards, members.Select(i => listing.Files[i].RelativePath).ToArray());
+        writer.Complete();
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(shard.GetBuffer().AsSpan(0, (int)shard.Length)));
+        await store.PutAsync(key, shard, cancellationToken);
+        return new ShardEntry(key, writer.Count, shard.Length, sha256);
     }
 }

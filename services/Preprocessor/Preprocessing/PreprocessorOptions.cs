@@ -36,6 +36,12 @@ public sealed record PreprocessorOptions
     /// </summary>
     public TimeSpan DecodeTimeLimit { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Which library decodes JPEGs after ImageSharp has identified and accepted them (<c>imagesharp</c> or <c>skia</c>). The
+    /// pixels differ slightly between them, so it is part of the fingerprint.
+    /// </summary>
+    public ImageDecoder Decoder { get; init; } = ImageDecoder.ImageSharp;
+
     /// <summary>Decoding threads; null uses every core.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 
@@ -44,5 +50,5 @@ public sealed record PreprocessorOptions
 
     /// <summary>The limits that decide the output bytes, as the fingerprint hashes them.</summary>
     internal string FingerprintText => string.Create(CultureInfo.InvariantCulture,
-        $"version={Version};maxBytes={MaxFileBytes};maxPixels={MaxPixels};perShard={ImagesPerShard}");
+        $"version={Version};maxBytes={MaxFileBytes};maxPixels={MaxPixels};perShard={ImagesPerShard};decoder={Decoder}");
 }

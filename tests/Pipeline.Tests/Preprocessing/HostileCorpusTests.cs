@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Datasets;
 using Pipeline.Preprocessor.Preprocessing;
 using Pipeline.Contracts;
+using Pipeline.Imaging;
 using Pipeline.Storage;
 
 namespace Pipeline.Tests.Preprocessing;
@@ -13,13 +14,16 @@ public sealed class HostileCorpusTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
-    public async Task Every_file_of_a_hostile_folder_is_converted_correctly_or_quarantined_with_its_code_and_nothing_hangs()
+    [Theory]
+    [InlineData(ImageDecoder.ImageSharp)]
+    [InlineData(ImageDecoder.Skia)]
+    public async Task Every_file_of_a_hostile_folder_is_converted_correctly_or_quarantined_with_its_code_and_nothing_hangs(ImageDecoder decoder)
     {
         var data = _temp.Combine("data");
         var corpus = HostileCorpus.Write(data, _temp.Combine("outside"));
         var store = new FileSystemObjectStore(_temp.Combine("store"));
-        var preparer = new DatasetPreparer(store, NullLogger<DatasetPreparer>.Instance, new PreprocessorOptions { WorkDirectory = _temp.Combine("work") });
+        var preparer = new DatasetPreparer(store, NullLogger<DatasetPreparer>.Instance,
+            new PreprocessorOptions { WorkDirectory = _temp.Combine("work"), Decoder = decoder });
 
         var manifest = (await preparer.PrepareAsync(new LocalImageFolder("hostile", data), new PreprocessingSpec { ImageSize = Size }, seed: 1)
             .WaitAsync(TimeSpan.FromSeconds(60))).Manifest;
