@@ -17,10 +17,10 @@ public sealed class FeatureCache(IObjectStore store, ILogger logger)
         var objectKey = key.ObjectKey;
         if (await TryReadAsync(key, cancellationToken) is { } cached)
         {
-            logger.LogInformation("Reusing cached features of the {Split} split ({Views} views of {Count} images) from {Key}", key.Split, cached.Views, cached.Count, objectKey);
+            logger.LogInformation("Reusing cached features of the {Split} split from {Key}: {Views} view(s) of {Count} images", key.Split, objectKey, cached.Views, cached.Count);
             return cached;
         }
-        logger.LogInformation("Computing features of the {Split} split ({Views} views per image) for {Key}", key.Split, key.Views, objectKey);
+        logger.LogInformation("Computing features of the {Split} split for {Key}: {Views} view(s) per image", key.Split, objectKey, key.Views);
         var computed = await compute();
         using (var content = new MemoryStream(computed.ToBytes(key), writable: false))
             if (await store.PutIfAbsentAsync(objectKey, content, cancellationToken))

@@ -54,7 +54,7 @@ public sealed class FeatureExtractor(ILogger logger)
                     }
                 }
             }
-            logger.LogInformation("Features of the {Split} split: {Total} image views ({Views} per image) in {Seconds:F1} s, {ImagesPerSecond:F1} img/s",
+            logger.LogInformation("Features of the {Split} split: {Total} image views ({Views} view(s) per image) in {Seconds:F1} s, {ImagesPerSecond:F1} img/s",
                 key.Split, total, key.Views, clock.Elapsed.TotalSeconds, total / clock.Elapsed.TotalSeconds);
             return set;
         }
