@@ -32,7 +32,7 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
     private readonly RandomRotationFlip _augmentation = augmentation ?? new RandomRotationFlip();
 
     /// <summary>Whether a trial trains its head on cached features (transfer mode unless exact) rather than on images every epoch.</summary>
-    public static bool UsesCachedFeatures(TrainingSpec spec) => spec.Mode == TrainingMode.Transfer && !spec.Exact;
+    private static bool UsesCachedFeatures(TrainingSpec spec) => spec.Mode == TrainingMode.Transfer && !spec.Exact;
 
     /// <param name="onEpochCompleted">Called after each epoch's checkpoint is stored, with the record and the total epoch count.</param>
     public async Task<TrainingResult> TrainAsync(TrainingRequest request, Func<EpochRecord, int, Task>? onEpochCompleted = null,
