@@ -9,5 +9,6 @@ public static class BenchCommand
         new("bench", "Measures the pipeline: each benchmark runs its contenders on the same data in one invocation and reports times and ratios.")
         {
             BenchPreprocessCommand.Create(),
+            BenchTrainCommand.Create(),
         };
 }

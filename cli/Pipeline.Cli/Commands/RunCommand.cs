@@ -27,6 +27,7 @@ public static class RunCommand
         ["training.epochs"] = "--epochs",
         ["training.batchSize"] = "--batch-size",
         ["training.learningRate"] = "--lr",
+        ["training.views"] = "--views",
         ["training.threads"] = "--threads",
     };
 
@@ -54,6 +55,16 @@ public static class RunCommand
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => Defaults.Training.Epochs };
         var batchSize = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => Defaults.Training.BatchSize };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => Defaults.Training.LearningRate };
+        var views = new Option<int>("--views")
+        {
+            Description = $"Transfer mode: backbone features are computed once per training image and view, then every epoch trains the head on them. " +
+                          $"1 (default): the images as they are; K: the image plus K-1 rotated/flipped copies drawn from --seed (K times the extraction time). See docs/training.md.",
+            DefaultValueFactory = _ => Defaults.Training.Views,
+        };
+        var exact = new Option<bool>("--exact")
+        {
+            Description = "Transfer mode: run the frozen backbone over freshly augmented images every epoch instead of using cached features (about epochs/views times slower; finetune always does).",
+        };
         var seed = new Option<int>("--seed") { Description = "Seed for the split, the head's initialisation and augmentation.", DefaultValueFactory = _ => Defaults.Seed };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: libtorch's own choice)." };
         var split = new Option<string>("--split") { Description = "Train/validation/test percentages.", DefaultValueFactory = _ => Defaults.Preprocessing.Split.ToString() };
@@ -87,9 +98,9 @@ public static class RunCommand
 
         var command = new Command("run", "Preprocesses DATA_DIR, trains a classifier and evaluates it, all in this process.")
         {
-            dataDir, backbone, weights, mode, epochs, batchSize, lr, seed, threads, split, resize, imageSize, background, store, server, resume, json, verbose,
+            dataDir, backbone, weights, mode, epochs, batchSize, lr, views, exact, seed, threads, split, resize, imageSize, background, store, server, resume, json, verbose,
         };
-        Option[] specOptions = [backbone, weights, mode, epochs, batchSize, lr, seed, threads, split, resize, imageSize, background];
+        Option[] specOptions = [backbone, weights, mode, epochs, batchSize, lr, views, exact, seed, threads, split, resize, imageSize, background];
         command.SetAction(async parse =>
         {
             var asJson = parse.GetValue(json);
@@ -132,6 +143,8 @@ public static class RunCommand
                     Epochs = parse.GetValue(epochs),
                     BatchSize = parse.GetValue(batchSize),
                     LearningRate = parse.GetValue(lr),
+                    Views = parse.GetValue(views),
+                    Exact = parse.GetValue(exact),
                     Threads = parse.GetValue(threads),
                 },
             };

@@ -10,6 +10,9 @@ namespace Pipeline.Trainer.Training;
 /// </summary>
 public sealed class RandomRotationFlip(double maxDegrees = 15, double flipProbability = 0.5)
 {
+    public double MaxDegrees => maxDegrees;
+    public double FlipProbability => flipProbability;
+
     public Tensor Apply(Tensor images, Random random)
     {
         using var scope = NewDisposeScope();

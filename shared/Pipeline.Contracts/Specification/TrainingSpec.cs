@@ -3,6 +3,9 @@ namespace Pipeline.Contracts;
 /// <summary>How a trial trains: the backbone and its weights, the mode and the optimiser's settings.</summary>
 public sealed record TrainingSpec
 {
+    public const int DefaultViews = 1;
+    public const int MaxViews = 64;
+
     public string Backbone { get; init; } = BackboneNames.ResNet50;
 
     /// <summary>A weights reference (see <see cref="WeightsReference"/>); null for the backbone's default weights.</summary>
@@ -14,6 +17,16 @@ public sealed record TrainingSpec
 
     /// <summary>Adam's learning rate.</summary>
     public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>
+    /// Transfer mode trains the head on backbone features computed once per image and view: view 0 is the image as it is,
+    /// views 1..K-1 are augmented copies drawn from the seed. 1 (the default, chosen from measurements in docs/training.md)
+    /// means no augmentation.
+    /// </summary>
+    public int Views { get; init; } = DefaultViews;
+
+    /// <summary>Runs the frozen backbone over freshly augmented images every epoch instead of using cached features (slow; finetune always does).</summary>
+    public bool Exact { get; init; }
 
     /// <summary>Intra-op threads for libtorch; null lets each worker use its own default.</summary>
     public int? Threads { get; init; }
@@ -36,6 +49,7 @@ public sealed record TrainingSpec
         errors.AddIf(Epochs is < 1 or > 10_000, "training.epochs", $"must be between 1 and 10000 (got {Epochs})");
         errors.AddIf(BatchSize is < 1 or > 4096, "training.batchSize", $"must be between 1 and 4096 (got {BatchSize})");
         errors.AddIf(!(LearningRate > 0 && LearningRate < 10), "training.learningRate", $"must be a positive number below 10 (got {LearningRate})");
+        errors.AddIf(Views is < 1 or > MaxViews, "training.views", $"must be between 1 and {MaxViews} (got {Views}); 1 trains on the un-augmented images");
         errors.AddIf(Threads is < 1 or > 1024, "training.threads", $"must be between 1 and 1024 (got {Threads})");
     }
 }

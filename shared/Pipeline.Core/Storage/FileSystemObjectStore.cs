@@ -22,7 +22,14 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     public string Root => _root;
 
-    public async Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) =>
+        WriteAsync(key, content, replace: true, cancellationToken);
+
+    /// <summary>Atomic: the rename refuses an existing file (link(2) underneath), so of two racing writers exactly one wins.</summary>
+    public Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken = default) =>
+        WriteAsync(key, content, replace: false, cancellationToken);
+
+    private async Task<bool> WriteAsync(string key, Stream content, bool replace, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
         var folder = Path.GetDirectoryName(path)!;
@@ -36,8 +43,17 @@ public sealed class FileSystemObjectStore : IObjectStore
                 await content.CopyToAsync(file, cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            File.Move(temp, path, overwrite: true);
+            try
+            {
+                File.Move(temp, path, overwrite: replace);
+            }
+            catch (IOException) when (!replace && File.Exists(path))
+            {
+                TryDelete(temp);
+                return false;
+            }
             DurableFiles.SyncFolder(folder);
+            return true;
         }
         catch
         {

@@ -10,6 +10,19 @@ public interface IObjectStore
     /// readers see the old object or the new one, never a partial one.</summary>
     Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores <paramref name="content"/> only when no object has <paramref name="key"/>: the first complete write wins, and
+    /// false means another writer's object was there. This default checks and then writes, so two racing writers may both
+    /// write (each object complete, the last one kept); stores that can refuse an existing key atomically override it.
+    /// </summary>
+    async Task<bool> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    {
+        if (await ExistsAsync(key, cancellationToken))
+            return false;
+        await PutAsync(key, content, cancellationToken);
+        return true;
+    }
+
     /// <exception cref="ObjectNotFoundException">No object has that key.</exception>
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default);
 

@@ -17,6 +17,9 @@ public static class ObjectKeys
     public static string Shard(string fingerprint, string split, int index) =>
         $"prepared/{fingerprint}/{split}/shard-{index.ToString("D5", CultureInfo.InvariantCulture)}.bin";
 
+    /// <summary>Cached backbone features of a split, beside its shards; <paramref name="id"/> is a hash of everything they depend on.</summary>
+    public static string Features(string fingerprint, string split, string id) => $"prepared/{fingerprint}/features/{split}-{id}.safetensors";
+
     public static string RunFile(Guid runId) => $"{RunFolder(runId)}run.json";
 
     /// <summary>Present once the run was cancelled: every stage checks it, so a redelivered command never works for a cancelled run.</summary>

@@ -49,7 +49,7 @@ public sealed class RunSpecTests
         {
             Dataset = "../etc",
             Preprocessing = new PreprocessingSpec { Split = new SplitRatios(90, 20, 10), ImageSize = 8, Background = "white" },
-            Training = new TrainingSpec { Backbone = BackboneNames.ResNet50, Weights = "/dev/zero", Epochs = 0, BatchSize = 0, LearningRate = -1, Threads = 0 },
+            Training = new TrainingSpec { Backbone = BackboneNames.ResNet50, Weights = "/dev/zero", Epochs = 0, BatchSize = 0, LearningRate = -1, Threads = 0, Views = 0 },
             Evaluation = new EvaluationSpec { BatchSize = 0, Mistakes = 1000 },
         };
 
@@ -57,9 +57,25 @@ public sealed class RunSpecTests
 
         Assert.Equal(
             ["dataset", "evaluation.batchSize", "evaluation.mistakes", "preprocessing.background", "preprocessing.imageSize", "preprocessing.split",
-             "training.batchSize", "training.epochs", "training.learningRate", "training.threads", "training.weights"],
+             "training.batchSize", "training.epochs", "training.learningRate", "training.threads", "training.views", "training.weights"],
             errors.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("unknown weights '/dev/zero'", errors["training.weights"][0]);
+    }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(-1, false)]
+    [InlineData(TrainingSpec.MaxViews + 1, false)]
+    [InlineData(1, true)]
+    [InlineData(TrainingSpec.MaxViews, true)]
+    public void Views_per_training_image_must_be_at_least_one(int views, bool valid)
+    {
+        var spec = new RunSpec { Dataset = "flowers", Training = new TrainingSpec { Backbone = BackboneNames.MlNetResNet18, Views = views } };
+
+        var errors = spec.Validate();
+
+        Assert.Equal(valid, !errors.ContainsKey("training.views"));
+        Assert.Equal(valid, errors.Count == 0);
     }
 
     [Theory]

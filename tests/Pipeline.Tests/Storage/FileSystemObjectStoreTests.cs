@@ -27,6 +27,18 @@ public sealed class FileSystemObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Of_racing_put_if_absent_writers_exactly_one_wins_and_no_temp_file_stays()
+    {
+        var contents = Enumerable.Range(1, 8).Select(i => Enumerable.Repeat((byte)i, 100_000).ToArray()).ToArray();
+
+        var won = await Task.WhenAll(contents.Select(bytes => Task.Run(() => _store.PutIfAbsentAsync("race/obj", new MemoryStream(bytes)))));
+
+        var winner = Assert.Single(Enumerable.Range(0, won.Length), i => won[i]);
+        Assert.Equal(contents[winner], await _store.GetBytesAsync("race/obj"));
+        Assert.Equal([_store.PathOf("race/obj")], Directory.GetFiles(_temp.Combine("store", "race")));
+    }
+
+    [Fact]
     public async Task Replacing_is_atomic_for_readers()
     {
         await _store.PutBytesAsync("obj", Encoding.UTF8.GetBytes("old contents"));

@@ -160,6 +160,17 @@ public abstract class ObjectStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Put_if_absent_keeps_the_first_object()
+    {
+        Assert.True(await Store.PutIfAbsentAsync("first", new MemoryStream(Encoding.UTF8.GetBytes("first contents"))));
+
+        Assert.False(await Store.PutIfAbsentAsync("first", new MemoryStream(Encoding.UTF8.GetBytes("second"))));
+
+        Assert.Equal("first contents", Encoding.UTF8.GetString(await Store.GetBytesAsync("first")));
+        Assert.Equal(["first"], await Store.ListAsync("").ToListAsync());
+    }
+
+    [Fact]
     public async Task Concurrent_puts_of_different_keys_all_land()
     {
         var keys = Enumerable.Range(0, 24).Select(i => $"concurrent/{i:D2}.bin").ToArray();

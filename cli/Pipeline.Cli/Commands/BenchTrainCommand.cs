@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Pipeline.Contracts;
+using Pipeline.Datasets;
+using Pipeline.ModelZoo.Backbones;
+using Pipeline.ModelZoo.Classification;
+using Pipeline.Preprocessor.Preprocessing;
+using Pipeline.Storage;
+using Pipeline.Trainer.Training;
+using static TorchSharp.torch;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary>
+/// `pipeline bench train`: transfer learning on cached features against the exact per-epoch path, on the same prepared
+/// data in one process, with the same seed and settings. Each invocation uses a fresh store, so the cached path pays
+/// for its feature extraction; it runs first, so it also pays for warming up.
+/// </summary>
+public static class BenchTrainCommand
+{
+    private const string CachedTrial = "cached";
+    private const string ExactTrial = "exact";
+
+    public static Command Create()
+    {
+        var defaults = new TrainingSpec();
+        var dataDir = new Argument<DirectoryInfo>("DIR") { Description = "An ImageFolder: one sub-folder of images per class (split 70/15/15 as `run` does)." };
+        var backbone = new Option<string>("--backbone")
+        {
+            Description = $"Pretrained backbone: {string.Join(" | ", BackboneNames.All)}.",
+            DefaultValueFactory = _ => BackboneNames.MlNetResNet18,
+        };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs of both paths.", DefaultValueFactory = _ => defaults.Epochs };
+        var views = new Option<int>("--views")
+        {
+            Description = "Views per training image on the cached path (1: the images as they are; more: augmented copies too).",
+            DefaultValueFactory = _ => defaults.Views,
+        };
+        var batchSize = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => defaults.BatchSize };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: libtorch's own choice)." };
+        var seed = new Option<int>("--seed") { Description = "Seed for the split, the head's initialisation and augmentation.", DefaultValueFactory = _ => new RunSpec { Dataset = "defaults" }.Seed };
+        var paths = ChoiceOption.Create("--paths",
+            "both: the cached and the exact path; cached or exact: only that one (the other's figures are null). The exact path ignores --views.", TrainBenchPaths.Both);
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the figures on stdout (progress stays on stderr)." };
+        var command = new Command("train",
+            "Trains a transfer-learning head on DIR twice, on cached backbone features and on the exact per-epoch path, and " +
+            "reports both times, training images per second and test accuracies. Exit code 0 when both trained, 2 for bad options.")
+        {
+            dataDir, backbone, epochs, views, batchSize, threads, seed, paths, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var asJson = parse.GetValue(json);
+            var folder = parse.GetRequiredValue(dataDir).FullName;
+            var spec = new RunSpec
+            {
+                Dataset = DatasetNames.FromFolderName(Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar))),
+                Seed = parse.GetValue(seed),
+                Training = new TrainingSpec
+                {
+                    Backbone = parse.GetValue(backbone)!,
+                    Epochs = parse.GetValue(epochs),
+                    Views = parse.GetValue(views),
+                    BatchSize = parse.GetValue(batchSize),
+                    Threads = parse.GetValue(threads),
+                },
+            };
+            var problems = spec.Validate().SelectMany(pair => pair.Value.Select(message => $"{pair.Key}: {message}.")).ToList();
+            if (!Directory.Exists(folder))
+                problems.Add($"DIR: the data folder '{folder}' does not exist.");
+            if (problems.Count > 0)
+                return Fail(asJson, string.Join(" ", problems), ExitCodes.BadInput);
+            try
+            {
+                var result = await RunAsync(spec, folder, ChoiceOption.Parse<TrainBenchPaths>(parse.GetValue(paths)!), cancellationToken);
+                if (asJson)
+                    CommandOutput.Json(result);
+                else
+                    Summarise(result);
+                return ExitCodes.Success;
+            }
+            catch (PipelineException e)
+            {
+                return Fail(asJson, e.Message, ExitCodes.RunFailed);
+            }
+        });
+        return command;
+    }
+
+    private static async Task<TrainBenchJson> RunAsync(RunSpec spec, string folder, TrainBenchPaths paths, CancellationToken cancellationToken)
+    {
+        var work = Directory.CreateTempSubdirectory("pipeline-bench-train-");
+        try
+        {
+            using var loggers = LoggerFactory.Create(logging => logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Information));
+            var store = new FileSystemObjectStore(Path.Combine(work.FullName, "objects"));
+            var prepared = await new DatasetPreparer(store, loggers.CreateLogger<DatasetPreparer>())
+                .PrepareAsync(new LocalImageFolder(spec.Dataset, folder), spec.Preprocessing, spec.Seed, cancellationToken: cancellationToken);
+            var manifest = prepared.Manifest;
+            if (manifest[DatasetSplits.Test].Count == 0)
+                throw new PipelineException($"DIR holds too few images for a test split ({manifest[DatasetSplits.Train].Count} train, {manifest[DatasetSplits.Validation].Count} validation, none to test).");
+            var trainer = new ClassifierTrainer(store, new BackboneRegistry(store, logger: loggers.CreateLogger<BackboneRegistry>()), loggers.CreateLogger<ClassifierTrainer>());
+            var runId = Guid.NewGuid();
+            var training = spec.Training;
+            var cached = paths == TrainBenchPaths.Exact ? null : await TrainAsync(trainer, store, new TrainingRequest(runId, CachedTrial, training, spec.Seed, manifest), cancellationToken);
+            var exact = paths == TrainBenchPaths.Cached ? null : await TrainAsync(trainer, store, new TrainingRequest(runId, ExactTrial, training with { Exact = true }, spec.Seed, manifest), cancellationToken);
+            var trainImages = manifest[DatasetSplits.Train].Count;
+            var trained = (double)trainImages * training.Epochs;
+            return new TrainBenchJson(1, training.Backbone, training.Epochs, training.Views, training.Threads,
+                trainImages, manifest[DatasetSplits.Validation].Count, manifest[DatasetSplits.Test].Count,
+                cached?.Seconds, exact?.Seconds, exact?.Seconds / cached?.Seconds, trained / cached?.Seconds, trained / exact?.Seconds,
+                cached?.TestAccuracy, exact?.TestAccuracy, null);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Trains one trial and scores its model on the test split; only the training is timed.</summary>
+    private static async Task<(double Seconds, double TestAccuracy)?> TrainAsync(ClassifierTrainer trainer, IObjectStore store, TrainingRequest request,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await trainer.TrainAsync(request, cancellationToken: cancellationToken);
+        var seconds = clock.Elapsed.TotalSeconds;
+        return (seconds, await TestAccuracyAsync(store, trainer, result.ModelKey, request, cancellationToken));
+    }
+
+    /// <summary>The trained model's accuracy on the test split, through test features computed once and shared by both models (one backbone).</summary>
+    private static async Task<double> TestAccuracyAsync(IObjectStore store, ClassifierTrainer trainer, string modelKey, TrainingRequest request,
+        CancellationToken cancellationToken)
+    {
+        ImageClassifier model;
+        await using (var file = await store.OpenSeekableAsync(modelKey, cancellationToken))
+            model = ImageClassifier.Load(file);
+        using (model)
+        using (var test = await trainer.FeaturesAsync(model, request.Manifest, DatasetSplits.Test, views: 1, request.Seed, request.Training.BatchSize, cancellationToken))
+        using (NewDisposeScope())
+        using (no_grad())
+            return model.Classify(test.Features[0]).argmax(1).eq(test.Labels).sum().item<long>() / (double)test.Count;
+    }
+
+    private static void Summarise(TrainBenchJson result) => Console.Error.WriteLine(
+        $"{result.Backbone}, {result.Epochs} epochs, {result.TrainImages} training images, {result.Views} view(s) per image:{Environment.NewLine}" +
+        $"  cached features: {result.CachedSeconds:F1} s, {result.CachedImagesPerSecond:F1} img/s, test accuracy {result.CachedTestAccuracy:P1}{Environment.NewLine}" +
+        $"  exact path:      {result.ExactSeconds:F1} s, {result.ExactImagesPerSecond:F1} img/s, test accuracy {result.ExactTestAccuracy:P1}{Environment.NewLine}" +
+        $"  speedup {result.Speedup:F1}x (blank where a path did not run)");
+
+    private static int Fail(bool asJson, string message, int exitCode) => CommandOutput.Fail(asJson, TrainBenchJson.Rejected(message), message, exitCode);
+}
