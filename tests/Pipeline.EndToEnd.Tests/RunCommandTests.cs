@@ -85,7 +85,7 @@ public sealed class RunCommandTests(FashionMnistFixture data)
     [InlineData("TERM", 143)]
     public async Task A_signal_cancels_the_run_cleanly_with_its_exit_code(string signal, int exitCode)
     {
-        using var process = PipelineCli.Start("run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "50", "--store", data.NewStore(), "--json");
+        using var process = PipelineCli.Start("run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "50", "--exact", "--store", data.NewStore(), "--json");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = new System.Text.StringBuilder();
         var trainingStarted = new TaskCompletionSource();
@@ -111,7 +111,8 @@ public sealed class RunCommandTests(FashionMnistFixture data)
     public async Task A_killed_run_resumes_from_its_last_checkpoint_and_completes()
     {
         var store = data.NewStore();
-        using var process = PipelineCli.Start("run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "3", "--batch-size", "8", "--store", store);
+        // The exact path: epochs over cached features take milliseconds, too short to be killed in between.
+        using var process = PipelineCli.Start("run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "3", "--batch-size", "8", "--exact", "--store", store);
         var started = new TaskCompletionSource<string>();
         var firstEpoch = new TaskCompletionSource();
         process.ErrorDataReceived += (_, e) =>
@@ -146,7 +147,7 @@ public sealed class RunCommandTests(FashionMnistFixture data)
     [Fact]
     public async Task A_second_Ctrl_C_ends_the_process_at_once()
     {
-        using var process = PipelineCli.Start("run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "50", "--store", data.NewStore());
+        using var process = PipelineCli.Start("run", data.DataDir, "--backbone", "mlnet-resnet18", "--epochs", "50", "--exact", "--store", data.NewStore());
         var trainingStarted = new TaskCompletionSource();
         process.ErrorDataReceived += (_, e) =>
         {
