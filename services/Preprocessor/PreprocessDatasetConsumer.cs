@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Pipeline.Contracts;
@@ -20,6 +21,7 @@ public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, IDataset
         context.RunStageAsync(Stages.Preprocess, context.Message.RunId, trialId: null, cancellations, logger, async cancellationToken =>
         {
             var (runId, dataset, preprocessing, seed) = context.Message;
+            var computing = Stopwatch.StartNew();
             var progress = new ProgressPublisher(context, runId, cancellationToken);
             // Two copies of one command at once would both prepare the dataset and both write its manifest; the second
             // waits here and then finds it prepared. (Across preprocessors the last complete write wins: same shards.)
@@ -27,14 +29,14 @@ public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, IDataset
             using (await Preparing.LockAsync($"{dataset}|{JsonSerializer.Serialize(preprocessing, PipelineJson.Compact)}|{seed}", cancellationToken))
                 prepared = await preparer.PrepareAsync(datasets.Open(dataset), preprocessing, seed, progress, cancellationToken);
             await progress.FlushAsync();
-            await context.Publish(Announce(runId, prepared), cancellationToken);
+            await context.Publish(Announce(runId, prepared, computing.Elapsed), cancellationToken);
         });
 
-    private static DatasetPrepared Announce(Guid runId, PreparedDataset prepared)
+    private static DatasetPrepared Announce(Guid runId, PreparedDataset prepared, TimeSpan computed)
     {
         var manifest = prepared.Manifest;
         return new DatasetPrepared(runId, prepared.ManifestKey, manifest.Fingerprint, manifest.Classes.Count,
             manifest[DatasetSplits.Train].Count, manifest[DatasetSplits.Validation].Count, manifest[DatasetSplits.Test].Count,
-            manifest.Quarantine.Count, prepared.FromCache, Versions, manifest.Skipped.Folders);
+            manifest.Quarantine.Count, prepared.FromCache, Versions, manifest.Skipped.Folders, computed.TotalSeconds);
     }
 }

@@ -8,5 +8,6 @@ public static class BenchCommand
     public static Command Create() =>
         new("bench", "Measures the pipeline: each benchmark runs its contenders on the same data in one invocation and reports times and ratios.")
         {
+            BenchClusterCommand.Create(),
         };
 }

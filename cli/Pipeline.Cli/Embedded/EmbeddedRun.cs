@@ -18,7 +18,11 @@ public static class EmbeddedRun
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<RunOutcome> ExecuteAsync(LocalRun request, LogLevel logLevel, ProgressRenderer renderer)
+    public static async Task<RunOutcome> ExecuteAsync(LocalRun request, LogLevel logLevel, ProgressRenderer renderer) =>
+        (await ExecuteBatchAsync(request, 1, logLevel, renderer))[0].Outcome;
+
+    /// <summary>Submits <paramref name="runs"/> copies of the run together (they queue for the stages) and follows them all to their end.</summary>
+    public static async Task<IReadOnlyList<TimedOutcome>> ExecuteBatchAsync(LocalRun request, int runs, LogLevel logLevel, ProgressRenderer renderer)
     {
         var store = new FileSystemObjectStore(Path.Combine(request.StoreFolder, "objects"));
         using var host = EmbeddedHost.Build(request.StoreFolder, store, logLevel);
@@ -28,7 +32,7 @@ public static class EmbeddedRun
             host.Services.GetRequiredService<LocalDatasets>().Register(request.Spec.Dataset, request.DataDir);
             if (request.WeightsFile is { } file)
                 await WeightsImport.ImportAsync(store, file);
-            return await WatchAsync(host.Services, store, request.Spec, request.DataDir, renderer);
+            return await WatchAsync(host.Services, store, request.Spec, request.DataDir, runs, renderer);
         }
         finally
         {
@@ -37,27 +41,35 @@ public static class EmbeddedRun
         }
     }
 
-    private static async Task<RunOutcome> WatchAsync(IServiceProvider services, FileSystemObjectStore store, RunSpec spec, string dataDir, ProgressRenderer renderer)
+    private static async Task<IReadOnlyList<TimedOutcome>> WatchAsync(IServiceProvider services, FileSystemObjectStore store, RunSpec spec, string dataDir,
+        int runs, ProgressRenderer renderer)
     {
         var bus = services.GetRequiredService<IBus>();
         var watcher = services.GetRequiredService<RunWatcher>();
-        var runId = Guid.NewGuid();
-        var follower = new RunFollower(runId, renderer);
+        var batch = new RunBatch(renderer);
         Task cancelled = Task.CompletedTask;
-        using var cancel = new CtrlC(renderer, () => cancelled = bus.Publish(new CancelRun(runId)));
+        using var cancel = new CtrlC(renderer, () => cancelled = Task.WhenAll(batch.Live.Select(runId => bus.Publish(new CancelRun(runId)))));
 
-        renderer.Started(runId, spec, dataDir);
-        await bus.Publish(new SubmitRun(runId, spec));
+        for (var i = 0; i < runs; i++)
+        {
+            var runId = Guid.NewGuid();
+            renderer.Started(runId, spec, dataDir);
+            await batch.SubmitAsync(async () =>
+            {
+                await bus.Publish(new SubmitRun(runId, spec));
+                return runId;
+            });
+        }
         await foreach (var message in watcher.Events.ReadAllAsync())
         {
-            follower.Follow(message);
-            if (follower.End is not null)
+            batch.Follow(message);
+            if (batch.Ended)
             {
                 await cancelled;
-                return follower.Outcome(key => FolderOf(store, key));
+                return batch.Outcomes(key => FolderOf(store, key));
             }
         }
-        throw new UnreachableException("The event stream ended before the run did.");
+        throw new UnreachableException("The event stream ended before the runs did.");
     }
 
     private static string? FolderOf(FileSystemObjectStore store, string? key) => key is null ? null : Path.GetDirectoryName(store.PathOf(key));
