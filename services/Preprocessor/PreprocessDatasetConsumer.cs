@@ -21,13 +21,17 @@ public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, IDataset
         context.RunStageAsync(Stages.Preprocess, context.Message.RunId, trialId: null, cancellations, logger, async cancellationToken =>
         {
             var (runId, dataset, preprocessing, seed) = context.Message;
-            var computing = Stopwatch.StartNew();
             var progress = new ProgressPublisher(context, runId, cancellationToken);
             // Two copies of one command at once would both prepare the dataset and both write its manifest; the second
             // waits here and then finds it prepared. (Across preprocessors the last complete write wins: same shards.)
             PreparedDataset prepared;
+            Stopwatch computing;
             using (await Preparing.LockAsync($"{dataset}|{JsonSerializer.Serialize(preprocessing, PipelineJson.Compact)}|{seed}", cancellationToken))
+            {
+                // The wait for the lock is another copy's work, not this one's.
+                computing = Stopwatch.StartNew();
                 prepared = await preparer.PrepareAsync(datasets.Open(dataset), preprocessing, seed, progress, cancellationToken);
+            }
             await progress.FlushAsync();
             await context.Publish(Announce(runId, prepared, computing.Elapsed), cancellationToken);
         });
