@@ -12,6 +12,8 @@ public sealed partial record BenchConfiguration(string Name, bool Embedded, int 
 {
     public const string EmbeddedName = "embedded";
 
+    public string Mode => Embedded ? "embedded" : "cluster";
+
     /// <summary>What the benchmark compares unless told otherwise.</summary>
     public const string DefaultList = "embedded,1x2,1x1,2x1";
 

@@ -71,7 +71,7 @@ public sealed class ClusterBenchmark(string workDir, RunSpec spec, string dataDi
         var batchWall = outcomes.Max(o => o.EndedAt) - outcomes.Min(o => o.SubmittedAt);
         var batchCompute = outcomes.Sum(o => o.Outcome.StageComputeSeconds.Values.Sum());
         var failed = measured.Where(run => run.State != RunState.Completed).Select(run => $"run {run.RunId:N} {run.State}: {run.Error}").ToList();
-        return new ConfigurationMeasurement(configuration.Name, configuration.Embedded ? "embedded" : "cluster", configuration.Trainers,
+        return new ConfigurationMeasurement(configuration.Name, configuration.Mode, configuration.Trainers,
             configuration.ThreadsPerTrainer, Round(batchWall), Round(batchCompute), Round(batchCompute / configuration.Trainers),
             Round(OrchestrationOverhead.OfBatch(batchWall, batchCompute, configuration.Trainers)), Round(outcomes.Average(o => o.WallSeconds)), measured,
             cpu.ToDictionary(kv => kv.Key, kv => Round(kv.Value)), storeObjects, storeBytes, failed.Count == 0 ? null : string.Join(" ", failed));

@@ -1,6 +1,6 @@
 namespace Pipeline.Cli.Bench;
 
-/// <summary>What one configuration did with the batch of runs.</summary>
+/// <summary>What one configuration did with the batch of runs; only the name, shape and error when it could not run.</summary>
 /// <param name="WallSeconds">The batch: from the first submission to the last completion.</param>
 /// <param name="ComputeSeconds">Stage compute of all runs together.</param>
 /// <param name="IdealSeconds"><paramref name="ComputeSeconds"/> divided by the trainers: the batch's wall time if nothing but compute took time.</param>
@@ -12,13 +12,18 @@ public sealed record ConfigurationMeasurement(
     string Mode,
     int Trainers,
     int ThreadsPerTrainer,
-    double WallSeconds,
-    double ComputeSeconds,
-    double IdealSeconds,
+    double? WallSeconds,
+    double? ComputeSeconds,
+    double? IdealSeconds,
     double? Overhead,
-    double MeanRunWallSeconds,
+    double? MeanRunWallSeconds,
     IReadOnlyList<RunMeasurement> Runs,
     IReadOnlyDictionary<string, double> CpuSeconds,
     int? StoreObjects,
     long? StoreBytes,
-    string? Error);
+    string? Error)
+{
+    public static ConfigurationMeasurement Failed(BenchConfiguration configuration, string error) =>
+        new(configuration.Name, configuration.Mode, configuration.Trainers, configuration.ThreadsPerTrainer, null, null, null, null, null, [],
+            new Dictionary<string, double>(), null, null, error);
+}

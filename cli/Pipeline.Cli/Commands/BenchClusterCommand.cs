@@ -50,7 +50,8 @@ public static class BenchClusterCommand
             Description = "Print exactly one JSON object on stdout: schemaVersion, dataDir, images, runsPerConfiguration, epochs, backbone, cores, " +
                           "loadAverage [before, after], configurations [{name, mode, trainers, threadsPerTrainer, wallSeconds, computeSeconds, " +
                           "idealSeconds, overhead, meanRunWallSeconds, runs [{runId, state, wallSeconds, computeSeconds {stage: s}, " +
-                          "computeTotalSeconds, overhead, error}], cpuSeconds {process: s}, storeObjects, storeBytes, error}]; error when it could not run.",
+                          "computeTotalSeconds, overhead, error}], cpuSeconds {process: s}, storeObjects, storeBytes, error}] (a configuration that could not " +
+                          "run has its name, mode, trainers, threadsPerTrainer and error, and null numbers); error alone when nothing could run.",
         };
         var verbose = new Option<bool>("--verbose") { Description = "Show each run's progress (stderr)." };
 
@@ -96,7 +97,15 @@ public static class BenchClusterCommand
                 var measured = new List<ConfigurationMeasurement>();
                 foreach (var configuration in configurations)
                 {
-                    measured.Add(await benchmark.MeasureAsync(configuration, cancellationToken));
+                    try
+                    {
+                        measured.Add(await benchmark.MeasureAsync(configuration, cancellationToken));
+                    }
+                    catch (Exception e) when (e is PipelineException or ClusterException or HttpRequestException)
+                    {
+                        // The others still count: a deployment that would not come up on a busy machine says so in its own entry.
+                        measured.Add(ConfigurationMeasurement.Failed(configuration, e.Message));
+                    }
                     Console.Error.WriteLine(Row(measured[^1]));
                 }
                 var result = new BenchClusterResult(1, folder, ImageCount(folder), parse.GetValue(runs), spec.Training.Epochs, spec.Training.Backbone,
@@ -107,9 +116,9 @@ public static class BenchClusterCommand
                     PrintTable(result);
                 return measured.All(m => m.Error is null) ? ExitCodes.Success : ExitCodes.RunFailed;
             }
-            catch (Exception e) when (e is PipelineException or ClusterException or HttpRequestException or IOException)
+            catch (Exception e) when (e is PipelineException or IOException)
             {
-                return Fail(asJson, e.Message, e is ClusterException cluster ? cluster.ExitCode : ExitCodes.RunFailed);
+                return Fail(asJson, e.Message, ExitCodes.RunFailed);
             }
             finally
             {
