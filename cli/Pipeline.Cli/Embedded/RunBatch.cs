@@ -9,7 +9,7 @@ namespace Pipeline.Cli.Embedded;
 internal sealed class RunBatch(ProgressRenderer renderer)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly List<Entry> _runs = [];
+    private readonly List<BatchedRun> _runs = [];
 
     public IEnumerable<Guid> Live => _runs.Where(run => run.EndedAt is null).Select(run => run.Follower.RunId);
 
@@ -23,7 +23,7 @@ internal sealed class RunBatch(ProgressRenderer renderer)
     {
         var submittedAt = _clock.Elapsed.TotalSeconds;
         var runId = await submit();
-        _runs.Add(new Entry(new RunFollower(runId, renderer), submittedAt));
+        _runs.Add(new BatchedRun(new RunFollower(runId, renderer), submittedAt));
         return runId;
     }
 
@@ -42,11 +42,4 @@ internal sealed class RunBatch(ProgressRenderer renderer)
     public IReadOnlyList<TimedOutcome> Outcomes(Func<string?, string?> folderOf) =>
         _runs.Select(run => new TimedOutcome(run.Follower.Outcome(folderOf), run.SubmittedAt,
             run.EndedAt ?? throw new InvalidOperationException("A run has not ended."))).ToList();
-
-    private sealed class Entry(RunFollower follower, double submittedAt)
-    {
-        public RunFollower Follower => follower;
-        public double SubmittedAt => submittedAt;
-        public double? EndedAt { get; set; }
-    }
 }
