@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Evaluator.Evaluation;
@@ -13,7 +14,9 @@ public sealed class EvaluateModelConsumer(TrialEvaluator evaluator, RunCancellat
         context.RunStageAsync(Stages.Evaluate, context.Message.RunId, context.Message.TrialId, cancellations, logger, async cancellationToken =>
         {
             var (runId, trialId, evaluation, _, manifestKey, modelKey, historyKey) = context.Message;
+            var computing = Stopwatch.StartNew();
             var result = await evaluator.EvaluateAsync(new EvaluationRequest(runId, trialId, evaluation, manifestKey, modelKey, historyKey), cancellationToken);
-            await context.Publish(new ModelEvaluated(runId, trialId, result.MetricsKey, result.ReportKey, result.TestAccuracy), cancellationToken);
+            await context.Publish(new ModelEvaluated(runId, trialId, result.MetricsKey, result.ReportKey, result.TestAccuracy,
+                computing.Elapsed.TotalSeconds), cancellationToken);
         });
 }

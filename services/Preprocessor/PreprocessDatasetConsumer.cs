@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Pipeline.Contracts;
@@ -24,17 +25,22 @@ public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, IDataset
             // Two copies of one command at once would both prepare the dataset and both write its manifest; the second
             // waits here and then finds it prepared. (Across preprocessors the last complete write wins: same shards.)
             PreparedDataset prepared;
+            Stopwatch computing;
             using (await Preparing.LockAsync($"{dataset}|{JsonSerializer.Serialize(preprocessing, PipelineJson.Compact)}|{seed}", cancellationToken))
+            {
+                // The wait for the lock is another copy's work, not this one's.
+                computing = Stopwatch.StartNew();
                 prepared = await preparer.PrepareAsync(datasets.Open(dataset), preprocessing, seed, progress, cancellationToken);
+            }
             await progress.FlushAsync();
-            await context.Publish(Announce(runId, prepared), cancellationToken);
+            await context.Publish(Announce(runId, prepared, computing.Elapsed), cancellationToken);
         });
 
-    private static DatasetPrepared Announce(Guid runId, PreparedDataset prepared)
+    private static DatasetPrepared Announce(Guid runId, PreparedDataset prepared, TimeSpan computed)
     {
         var manifest = prepared.Manifest;
         return new DatasetPrepared(runId, prepared.ManifestKey, manifest.Fingerprint, manifest.Classes.Count,
             manifest[DatasetSplits.Train].Count, manifest[DatasetSplits.Validation].Count, manifest[DatasetSplits.Test].Count,
-            manifest.Quarantine.Count, prepared.FromCache, Versions, manifest.Skipped.Folders);
+            manifest.Quarantine.Count, prepared.FromCache, Versions, manifest.Skipped.Folders, computed.TotalSeconds);
     }
 }

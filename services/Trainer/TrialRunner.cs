@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
@@ -49,13 +50,14 @@ public sealed class TrialRunner(ClassifierTrainer trainer, IObjectStore store, R
                     using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, lease.Lost);
                     await bus.RunStageWithRetriesAsync(Stages.Train, runId, trialId, cancellations, logger, async token =>
                     {
+                        var computing = Stopwatch.StartNew();
                         var manifest = await store.GetJsonAsync<DatasetManifest>(manifestKey, token);
                         var result = await trainer.TrainAsync(new TrainingRequest(runId, trialId, training, seed, manifest),
                             (epoch, epochs) => bus.Publish(new EpochCompleted(runId, trialId, epoch.Epoch, epochs, epoch.TrainLoss, epoch.TrainAccuracy,
                                 epoch.ValidationLoss, epoch.ValidationAccuracy, epoch.ImagesPerSecond, TimeSpan.FromSeconds(epoch.Seconds)), token),
                             token);
                         await bus.Publish(new ModelTrained(runId, trialId, result.ModelKey, result.HistoryKey, result.BestEpoch,
-                            result.BestValidationAccuracy, Versions), token);
+                            result.BestValidationAccuracy, Versions, computing.Elapsed.TotalSeconds), token);
                     }, PipelineBus.Retries, cancellation.Token, stoppedQuietly: () => cancellation.IsCancellationRequested);
                     ended = !_stopping.IsCancellationRequested;
                 }

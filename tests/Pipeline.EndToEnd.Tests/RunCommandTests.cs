@@ -22,6 +22,12 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         var accuracy = json.GetProperty("testAccuracy").GetDouble();
         Assert.True(accuracy > 0.35, $"test accuracy {accuracy} is not clearly above chance (0.1). {result}");
         Assert.Contains("epoch 2/2", result.Stderr);
+        // Each stage's worker said how long it computed; none of it can exceed the stage's wall time as the CLI saw it.
+        var compute = json.GetProperty("stageComputeSeconds");
+        var wall = json.GetProperty("stageSeconds");
+        Assert.Equal(["evaluate", "preprocess", "train"], compute.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.All(compute.EnumerateObject(), stage =>
+            Assert.InRange(stage.Value.GetDouble(), double.Epsilon, wall.GetProperty(stage.Name).GetDouble() + 0.01));
         // With --json the Markdown summary goes to stderr; stdout holds only the object.
         Assert.Contains("## Evaluation", result.Stderr);
         Assert.Contains("| macro F1 |", result.Stderr);

@@ -13,7 +13,21 @@ public static class LinuxProcess
     public const int SigKill = 9;
 
     /// <summary>The start time of <paramref name="pid"/>, or null when there is no such process (or only its zombie).</summary>
-    public static long? StartTime(int pid)
+    public static long? StartTime(int pid) =>
+        StatFields(pid) is { } fields ? long.Parse(fields[19], CultureInfo.InvariantCulture) : null; // field 22 of stat(5), counted after the name
+
+    /// <summary>CPU seconds (user + system) that our process has used so far, or null when it is gone.</summary>
+    public static double? CpuSeconds(int pid, long startTime)
+    {
+        if (StatFields(pid) is not { } fields || long.Parse(fields[19], CultureInfo.InvariantCulture) != startTime)
+            return null;
+        // Fields 14 and 15 of stat(5): utime and stime, in clock ticks.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return (double)ticks / SysConf(ClockTicksPerSecond);
+    }
+
+    /// <summary>The fields of /proc/PID/stat after the command name, or null when there is no such process (or only its zombie).</summary>
+    private static string[]? StatFields(int pid)
     {
         string stat;
         try
@@ -27,9 +41,7 @@ public static class LinuxProcess
         // The command name (field 2) may hold spaces and parentheses: the fields we want follow the last ')'.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         // Zombies keep their pid until reaped, and the init of a container may never reap them: they are dead to us.
-        if (fields[0] is "Z" or "X")
-            return null;
-        return long.Parse(fields[19], CultureInfo.InvariantCulture); // field 22 of stat(5), counted after the name
+        return fields[0] is "Z" or "X" ? null : fields;
     }
 
     public static bool IsAlive(int pid, long startTime) => pid > 0 && StartTime(pid) == startTime;
@@ -91,4 +103,10 @@ public static class LinuxProcess
     // DllImport rather than LibraryImport: the generated stub would need unsafe code enabled for the whole CLI.
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
+
+    /// <summary>_SC_CLK_TCK in glibc's numbering.</summary>
+    private const int ClockTicksPerSecond = 2;
+
+    [DllImport("libc", EntryPoint = "sysconf")]
+    private static extern long SysConf(int name);
 }

@@ -10,5 +10,6 @@ public static class BenchCommand
         {
             BenchPreprocessCommand.Create(),
             BenchTrainCommand.Create(),
+            BenchClusterCommand.Create(),
         };
 }

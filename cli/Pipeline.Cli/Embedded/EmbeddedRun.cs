@@ -20,16 +20,25 @@ public static class EmbeddedRun
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    public static Task<RunOutcome> ExecuteAsync(LocalRun request, LogLevel logLevel, ProgressRenderer renderer) =>
+    public static async Task<RunOutcome> ExecuteAsync(LocalRun request, LogLevel logLevel, ProgressRenderer renderer) =>
+        (await ExecuteBatchAsync(request, 1, logLevel, renderer))[0].Outcome;
+
+    /// <summary>Submits <paramref name="runs"/> copies of the run together (they queue for the stages) and follows them all to their end.</summary>
+    public static Task<IReadOnlyList<TimedOutcome>> ExecuteBatchAsync(LocalRun request, int runs, LogLevel logLevel, ProgressRenderer renderer) =>
         InHostAsync(request.StoreFolder, request.Spec.Training, logLevel, async (services, store) =>
         {
             services.GetRequiredService<LocalDatasets>().Register(request.Spec.Dataset, request.DataDir);
             if (request.WeightsFile is { } file)
                 await WeightsImport.ImportAsync(store, file);
-            var runId = Guid.NewGuid();
-            await store.PutJsonAsync(ObjectKeys.LocalDataFolder(runId), new LocalDataFolder(request.DataDir));
-            renderer.Started(runId, request.Spec, request.DataDir);
-            return await FollowAsync(services, store, runId, new SubmitRun(runId, request.Spec), renderer);
+            var starts = new List<(Guid, object)>();
+            for (var i = 0; i < runs; i++)
+            {
+                var runId = Guid.NewGuid();
+                await store.PutJsonAsync(ObjectKeys.LocalDataFolder(runId), new LocalDataFolder(request.DataDir));
+                renderer.Started(runId, request.Spec, request.DataDir);
+                starts.Add((runId, new SubmitRun(runId, request.Spec)));
+            }
+            return await FollowAsync(services, store, starts, renderer);
         });
 
     /// <summary>
@@ -38,8 +47,8 @@ public static class EmbeddedRun
     /// </summary>
     /// <param name="dataDir">The ImageFolder, when it moved since the run started; null for where it was.</param>
     /// <exception cref="PipelineException">No such run, a run that is not interrupted, or a data folder that is gone.</exception>
-    public static Task<RunOutcome> ResumeAsync(Guid runId, string storeFolder, string? dataDir, LogLevel logLevel, ProgressRenderer renderer) =>
-        InHostAsync(storeFolder, training: null, logLevel, async (services, store) =>
+    public static async Task<RunOutcome> ResumeAsync(Guid runId, string storeFolder, string? dataDir, LogLevel logLevel, ProgressRenderer renderer) =>
+        (await InHostAsync(storeFolder, training: null, logLevel, async (services, store) =>
         {
             var run = services.GetRequiredService<RunStore>().Find(runId)
                       ?? throw new PipelineException($"There is no run {runId:N} in the store {storeFolder}: --store must name the folder the run was started with.");
@@ -52,16 +61,15 @@ public static class EmbeddedRun
                 throw new PipelineException($"Run {runId:N} stopped while preparing '{folder}', which is gone: give its new place as DATA_DIR.");
             services.GetRequiredService<LocalDatasets>().Register(run.Spec.Dataset, folder);
             renderer.Started(runId, run.Spec, folder, ResumedAt(run));
-            return await FollowAsync(services, store, runId, new ResumeRun(runId), renderer);
-        });
+            return await FollowAsync(services, store, [(runId, new ResumeRun(runId))], renderer);
+        }))[0].Outcome;
 
     private static string ResumedAt(RunRecord run) => run.ManifestKey is null
         ? "preparing the dataset"
         : string.Join(", ", run.Trials.Where(t => !t.State.IsFinal()).Select(t => t.State == RunState.Evaluating ? $"trial {t.TrialId} evaluating" : $"trial {t.TrialId} after epoch {t.Epoch ?? 0}"));
 
     /// <param name="training">A new run's training settings, whose weights are made ready before the stages start; null for a resumed run, whose are.</param>
-    private static async Task<RunOutcome> InHostAsync(string storeFolder, TrainingSpec? training, LogLevel logLevel,
-        Func<IServiceProvider, FileSystemObjectStore, Task<RunOutcome>> work)
+    private static async Task<T> InHostAsync<T>(string storeFolder, TrainingSpec? training, LogLevel logLevel, Func<IServiceProvider, FileSystemObjectStore, Task<T>> work)
     {
         var store = new FileSystemObjectStore(Path.Combine(storeFolder, "objects"));
         using var host = EmbeddedHost.Build(storeFolder, store, logLevel);
@@ -80,26 +88,32 @@ public static class EmbeddedRun
         }
     }
 
-    /// <param name="start">The command that starts the run's work: a submission or a resumption.</param>
-    private static async Task<RunOutcome> FollowAsync(IServiceProvider services, FileSystemObjectStore store, Guid runId, object start, ProgressRenderer renderer)
+    /// <param name="starts">Each run and the command that starts its work: a submission or a resumption.</param>
+    private static async Task<IReadOnlyList<TimedOutcome>> FollowAsync(IServiceProvider services, FileSystemObjectStore store,
+        IReadOnlyList<(Guid RunId, object Start)> starts, ProgressRenderer renderer)
     {
         var bus = services.GetRequiredService<IBus>();
         var watcher = services.GetRequiredService<RunWatcher>();
-        var follower = new RunFollower(runId, renderer);
+        var batch = new RunBatch(renderer);
         Task cancelled = Task.CompletedTask;
-        using var cancel = new CtrlC(renderer, () => cancelled = bus.Publish(new CancelRun(runId)));
+        using var cancel = new CtrlC(renderer, () => cancelled = Task.WhenAll(batch.Live.Select(runId => bus.Publish(new CancelRun(runId)))));
 
-        await bus.Publish(start);
+        foreach (var (runId, start) in starts)
+            await batch.SubmitAsync(async () =>
+            {
+                await bus.Publish(start);
+                return runId;
+            });
         await foreach (var message in watcher.Events.ReadAllAsync())
         {
-            follower.Follow(message);
-            if (follower.End is not null)
+            batch.Follow(message);
+            if (batch.Ended)
             {
                 await cancelled;
-                return follower.Outcome(key => FolderOf(store, key));
+                return batch.Outcomes(key => FolderOf(store, key));
             }
         }
-        throw new UnreachableException("The event stream ended before the run did.");
+        throw new UnreachableException("The event stream ended before the runs did.");
     }
 
     private static string? FolderOf(FileSystemObjectStore store, string? key) => key is null ? null : Path.GetDirectoryName(store.PathOf(key));

@@ -8,7 +8,11 @@ namespace Pipeline.Cli.Embedded;
 /// </summary>
 internal sealed class RunFollower(Guid runId, ProgressRenderer renderer)
 {
+    private static readonly IReadOnlyDictionary<string, double> NoSeconds = new Dictionary<string, double>();
+
     private readonly StageTimings _timings = new();
+
+    public Guid RunId => runId;
 
     /// <summary>The event that ended the run (<see cref="RunCompleted"/> or <see cref="RunRejected"/>), once it came.</summary>
     public object? End { get; private set; }
@@ -45,9 +49,10 @@ internal sealed class RunFollower(Guid runId, ProgressRenderer renderer)
     /// <summary>How the run ended, with <paramref name="folderOf"/> mapping a report's object key to its folder on this machine.</summary>
     public RunOutcome Outcome(Func<string?, string?> folderOf) => End switch
     {
-        RunRejected r => new RunOutcome(runId, RunState.Failed, null, null, ValidationErrors.Describe(r.Errors), _timings.Seconds, [], null),
+        RunRejected r => new RunOutcome(runId, RunState.Failed, null, null, ValidationErrors.Describe(r.Errors), _timings.Seconds, [], null, NoSeconds),
         RunCompleted c => new RunOutcome(runId, c.State, c.TestAccuracy, folderOf(c.ReportKey), c.Error, _timings.Seconds,
-            c.Trials.Select(t => new TrialReport(t.TrialId, t.State, t.TestAccuracy, folderOf(t.ReportKey))).ToList(), c.BestTrialId),
+            c.Trials.Select(t => new TrialReport(t.TrialId, t.State, t.TestAccuracy, folderOf(t.ReportKey))).ToList(), c.BestTrialId,
+            c.ComputeSeconds ?? NoSeconds),
         _ => throw new InvalidOperationException("The run has not ended."),
     };
 }

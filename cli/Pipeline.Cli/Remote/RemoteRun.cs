@@ -17,37 +17,72 @@ public static class RemoteRun
     public static async Task<RunOutcome> ExecuteAsync(LocalRun request, Uri server, string downloads, ProgressRenderer renderer, CancellationToken cancellationToken = default)
     {
         using var client = new PipelineServer(server);
+        var batch = await SubmitAsync(client, request, 1, renderer, cancellationToken);
+        await FollowAsync(client, batch, renderer, cancellationToken);
+        var run = batch.Followers[0];
+        var target = Path.Combine(downloads, run.RunId.ToString("N"));
+        var reports = ReportFolders(run.RunId, run.End);
+        if (reports.Count > 0)
+            await client.DownloadAsync(run.RunId, reports, target, cancellationToken);
+        return run.Outcome(key => ObjectKeys.InRunFolder(run.RunId, key) is { } path ? Path.GetDirectoryName(Path.Combine(target, path)) : null);
+    }
+
+    /// <summary>
+    /// Submits <paramref name="runs"/> copies of the run together (they queue for the workers) and follows them all to
+    /// their end; reports stay on the server. Each run is timed from its submission to the poll that saw it end, so the
+    /// times are late by at most one poll interval (0.5 s).
+    /// </summary>
+    /// <exception cref="PipelineException">The server cannot be reached, refuses the upload or rejects the specification.</exception>
+    public static async Task<IReadOnlyList<TimedOutcome>> ExecuteBatchAsync(LocalRun request, int runs, Uri server, ProgressRenderer renderer,
+        CancellationToken cancellationToken = default)
+    {
+        using var client = new PipelineServer(server);
+        var batch = await SubmitAsync(client, request, runs, renderer, cancellationToken);
+        await FollowAsync(client, batch, renderer, cancellationToken);
+        return batch.Outcomes(_ => null);
+    }
+
+    /// <summary>Uploads what the run needs, then submits it <paramref name="runs"/> times.</summary>
+    private static async Task<RunBatch> SubmitAsync(PipelineServer client, LocalRun request, int runs, ProgressRenderer renderer, CancellationToken cancellationToken)
+    {
         var spec = request.Spec;
         var upload = await client.UploadDatasetAsync(spec.Dataset, request.DataDir, cancellationToken);
-        renderer.Uploaded(spec.Dataset, upload, server);
+        renderer.Uploaded(spec.Dataset, upload, client.Address);
         if (request.WeightsFile is { } weights)
             spec = spec with { Training = spec.Training with { Weights = await client.UploadWeightsAsync(weights, cancellationToken) } };
 
-        var (runId, errors) = await client.SubmitAsync(spec, cancellationToken);
-        if (runId is not { } id)
-            throw new PipelineException($"The server rejected the run: {ValidationErrors.Describe(errors!)}");
-
-        var follower = new RunFollower(id, renderer);
-        Task cancelled = Task.CompletedTask;
-        using var cancel = new CtrlC(renderer, () => cancelled = client.CancelAsync(id, cancellationToken));
-        renderer.Started(id, spec, request.DataDir);
-        long after = 0;
-        while (follower.End is null)
+        var batch = new RunBatch(renderer);
+        for (var i = 0; i < runs; i++)
         {
-            var (events, last) = await client.EventsAsync(id, after, cancellationToken);
-            after = last;
-            foreach (var message in events)
-                follower.Follow(message);
-            if (follower.End is null)
+            var id = await batch.SubmitAsync(async () =>
+            {
+                var (runId, errors) = await client.SubmitAsync(spec, cancellationToken);
+                return runId ?? throw new PipelineException($"The server rejected the run: {ValidationErrors.Describe(errors!)}");
+            });
+            renderer.Started(id, spec, request.DataDir);
+        }
+        return batch;
+    }
+
+    /// <summary>Polls each live run's journal until every run has ended; a Ctrl+C cancels them all.</summary>
+    private static async Task FollowAsync(PipelineServer client, RunBatch batch, ProgressRenderer renderer, CancellationToken cancellationToken)
+    {
+        Task cancelled = Task.CompletedTask;
+        using var cancel = new CtrlC(renderer, () => cancelled = Task.WhenAll(batch.Live.Select(runId => client.CancelAsync(runId, cancellationToken))));
+        var after = new Dictionary<Guid, long>();
+        while (!batch.Ended)
+        {
+            foreach (var runId in batch.Live.ToList())
+            {
+                var (events, last) = await client.EventsAsync(runId, after.GetValueOrDefault(runId), cancellationToken);
+                after[runId] = last;
+                foreach (var message in events)
+                    batch.Follow(message);
+            }
+            if (!batch.Ended)
                 await Task.Delay(PollInterval, cancellationToken);
         }
         await cancelled;
-
-        var target = Path.Combine(downloads, id.ToString("N"));
-        var reports = ReportFolders(id, follower.End);
-        if (reports.Count > 0)
-            await client.DownloadAsync(id, reports, target, cancellationToken);
-        return follower.Outcome(key => ObjectKeys.InRunFolder(id, key) is { } path ? Path.GetDirectoryName(Path.Combine(target, path)) : null);
     }
 
     /// <summary>Each trial's report folder and the run-level report folder, relative to the run's folder.</summary>

@@ -15,9 +15,10 @@ public sealed record RunView(
     string? BestTrialId,
     double? TestAccuracy,
     string? SummaryPath,
-    string? Error)
+    string? Error,
+    IReadOnlyDictionary<string, double> ComputeSeconds)
 {
     public static RunView Of(RunRecord run) => new(
         run.Id, run.State, run.Spec, run.CreatedAt, run.UpdatedAt, run.Trials.Select(trial => TrialView.Of(run.Id, trial)).ToList(),
-        run.BestTrial?.TrialId, run.BestTrial?.TestAccuracy, ObjectKeys.InRunFolder(run.Id, run.SummaryKey), run.Error);
+        run.BestTrial?.TrialId, run.BestTrial?.TestAccuracy, ObjectKeys.InRunFolder(run.Id, run.SummaryKey), run.Error, run.ComputeSeconds);
 }

@@ -52,7 +52,7 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
 
     public async Task OnDatasetPreparedAsync(DatasetPrepared e, CancellationToken cancellationToken = default)
     {
-        var run = await MoveAsync(e.RunId, RunState.Preprocessing, r => r with
+        var run = await MoveAsync(e.RunId, RunState.Preprocessing, r => r.Computed(Stages.Preprocess, e.ComputeSeconds) with
         {
             State = RunState.Training,
             ManifestKey = e.ManifestKey,
@@ -76,7 +76,7 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
         {
             if (r.Trial(e.TrialId) is not { State: RunState.Training })
                 return null;
-            var changed = r.WithTrial(e.TrialId, t => t with
+            var changed = r.Computed(Stages.Train, e.ComputeSeconds).WithTrial(e.TrialId, t => t with
             {
                 State = RunState.Evaluating, ModelKey = e.ModelKey, HistoryKey = e.HistoryKey,
                 BestEpoch = e.BestEpoch, ValidationAccuracy = e.BestValidationAccuracy,
@@ -91,7 +91,8 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
 
     public Task OnModelEvaluatedAsync(ModelEvaluated e, CancellationToken cancellationToken = default) =>
         EndTrialAsync(e.RunId, e.TrialId, RunState.Evaluating,
-            t => t with { State = RunState.Completed, TestAccuracy = e.TestAccuracy, ReportKey = e.ReportKey }, cancellationToken);
+            t => t with { State = RunState.Completed, TestAccuracy = e.TestAccuracy, ReportKey = e.ReportKey }, cancellationToken,
+            r => r.Computed(Stages.Evaluate, e.ComputeSeconds));
 
     public Task OnStageFailedAsync(StageFailed e, CancellationToken cancellationToken = default)
     {
@@ -260,12 +261,14 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
         new(run.Id, trial.TrialId, run.Spec.Evaluation, run.Spec.Seed, run.ManifestKey!, trial.ModelKey!, trial.HistoryKey!);
 
     /// <summary>Ends one trial; when it was the last one running, the run ends: Completed when any trial completed, else Failed.</summary>
-    private Task EndTrialAsync(Guid runId, string trialId, RunState? expected, Func<TrialRecord, TrialRecord> end, CancellationToken cancellationToken) =>
+    /// <param name="alsoChange">A change to the run itself that comes with the trial's end (the stage's compute time).</param>
+    private Task EndTrialAsync(Guid runId, string trialId, RunState? expected, Func<TrialRecord, TrialRecord> end, CancellationToken cancellationToken,
+        Func<RunRecord, RunRecord>? alsoChange = null) =>
         MoveAsync(runId, null, r =>
         {
             if (r.Trial(trialId) is not { } trial || trial.State.IsFinal() || (expected is { } state && trial.State != state))
                 return null;
-            var changed = r.WithTrial(trialId, end);
+            var changed = (alsoChange?.Invoke(r) ?? r).WithTrial(trialId, end);
             if (!changed.Trials.All(t => t.State.IsFinal()))
                 return changed with { State = LiveState(changed) };
             return changed.BestTrial is not null
@@ -340,7 +343,7 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
     {
         var best = run.BestTrial;
         return new RunCompleted(run.Id, run.State, best?.TestAccuracy, best?.ReportKey, run.Error,
-            run.Trials.Select(t => t.Outcome()).ToList(), run.SummaryKey, best?.TrialId);
+            run.Trials.Select(t => t.Outcome()).ToList(), run.SummaryKey, best?.TrialId, run.ComputeSeconds);
     }
 
     private async Task WriteRunFileAsync(RunRecord run, IReadOnlyDictionary<string, string> versions, CancellationToken cancellationToken)

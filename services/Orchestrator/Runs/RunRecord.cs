@@ -23,6 +23,15 @@ public sealed record RunRecord
     /// <summary>How many times the commands of the run's current stage were sent again because no worker of the stage answered.</summary>
     public int Resends { get; init; }
 
+    /// <summary>Seconds each stage computed for the run, as its workers reported them, summed over trials (see <see cref="Stages"/>).</summary>
+    public IReadOnlyDictionary<string, double> ComputeSeconds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The run with <paramref name="seconds"/> more for <paramref name="stage"/>; unchanged when the worker did not say.</summary>
+    public RunRecord Computed(string stage, double? seconds) => seconds is not { } s ? this : this with
+    {
+        ComputeSeconds = new Dictionary<string, double>(ComputeSeconds) { [stage] = ComputeSeconds.GetValueOrDefault(stage) + s },
+    };
+
     public TrialRecord? Trial(string trialId) => Trials.FirstOrDefault(t => t.TrialId == trialId);
 
     public RunRecord WithTrial(string trialId, Func<TrialRecord, TrialRecord> change) =>

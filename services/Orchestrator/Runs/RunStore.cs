@@ -12,7 +12,7 @@ namespace Pipeline.Orchestrator.Runs;
 public sealed class RunStore
 {
     /// <summary>Bumped when the tables change shape; an older run table is kept aside under another name, never dropped.</summary>
-    private const int SchemaVersion = 6;
+    private const int SchemaVersion = 7;
 
     private readonly string _connectionString;
 
@@ -32,8 +32,8 @@ public sealed class RunStore
     /// with that id already exists (a redelivered submit).
     /// </summary>
     public bool TryInsert(RunRecord run, IEnumerable<OutboxMessage>? messages = null) => InTransaction(run, messages, """
-        INSERT OR IGNORE INTO runs (id, state, spec, created_at, updated_at, version, manifest_key, fingerprint, trials, summary_key, error, owner, resends)
-        VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $trials, $summary_key, $error, $owner, $resends)
+        INSERT OR IGNORE INTO runs (id, state, spec, created_at, updated_at, version, manifest_key, fingerprint, trials, summary_key, error, owner, resends, compute_seconds)
+        VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $trials, $summary_key, $error, $owner, $resends, $compute_seconds)
         """);
 
     public RunRecord? Find(Guid id) =>
@@ -54,7 +54,7 @@ public sealed class RunStore
     public bool TryUpdate(RunRecord run, IEnumerable<OutboxMessage>? messages = null) => InTransaction(run, messages, """
         UPDATE runs SET state = $state, spec = $spec, updated_at = $updated_at, version = version + 1,
             manifest_key = $manifest_key, fingerprint = $fingerprint, trials = $trials, summary_key = $summary_key,
-            error = $error, owner = $owner, resends = $resends
+            error = $error, owner = $owner, resends = $resends, compute_seconds = $compute_seconds
         WHERE id = $id AND version = $version
         """);
 
@@ -282,7 +282,8 @@ public sealed class RunStore
                 manifest_key TEXT, fingerprint TEXT,
                 trials TEXT NOT NULL,
                 summary_key TEXT, error TEXT, owner TEXT,
-                resends INTEGER NOT NULL DEFAULT 0);
+                resends INTEGER NOT NULL DEFAULT 0,
+                compute_seconds TEXT NOT NULL);
             CREATE INDEX runs_by_state ON runs (state);
             CREATE TABLE outbox (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -367,6 +368,7 @@ public sealed class RunStore
         p.AddWithValue("$error", (object?)run.Error ?? DBNull.Value);
         p.AddWithValue("$owner", (object?)run.Owner ?? DBNull.Value);
         p.AddWithValue("$resends", run.Resends);
+        p.AddWithValue("$compute_seconds", JsonSerializer.Serialize(run.ComputeSeconds, PipelineJson.Compact));
         return command;
     }
 
@@ -385,6 +387,7 @@ public sealed class RunStore
         Error = Text(r, "error"),
         Owner = Text(r, "owner"),
         Resends = r.GetInt32(r.GetOrdinal("resends")),
+        ComputeSeconds = JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(r.GetOrdinal("compute_seconds")), PipelineJson.Compact)!,
     };
 
     private static string? Text(SqliteDataReader r, string column) =>

@@ -29,6 +29,7 @@ public sealed class RunSummaryWriter(IObjectStore store, TimeProvider clock)
                 ObjectKeys.InRunFolder(run.Id, t.ReportKey) is { } report ? "../" + report : null, t.Error)).ToList(),
             CreatedAt = run.CreatedAt,
             CompletedAt = clock.GetUtcNow(),
+            ComputeSeconds = run.ComputeSeconds,
         };
         var summaryKey = ObjectKeys.RunReport(run.Id, SummaryFileName);
         await store.PutJsonAsync(summaryKey, summary, cancellationToken);

@@ -2,6 +2,7 @@ namespace Pipeline.Contracts;
 
 /// <summary>The dataset is sharded; <paramref name="ManifestKey"/> names its manifest in the object store.</summary>
 /// <param name="IgnoredFolders">Top-level folders that were not taken as classes, by name, so that the user sees them.</param>
+/// <param name="ComputeSeconds">Seconds the preprocessor worked on this command (null from a sender older than the field).</param>
 public sealed record DatasetPrepared(
     Guid RunId,
     string ManifestKey,
@@ -13,4 +14,5 @@ public sealed record DatasetPrepared(
     int Quarantined,
     bool FromCache,
     IReadOnlyDictionary<string, string> Versions,
-    IReadOnlyList<IgnoredFolder>? IgnoredFolders = null);
+    IReadOnlyList<IgnoredFolder>? IgnoredFolders = null,
+    double? ComputeSeconds = null);

@@ -15,4 +15,7 @@ public sealed record RunSummary
     public required IReadOnlyList<TrialSummary> Trials { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset CompletedAt { get; init; }
+
+    /// <summary>Seconds each stage computed for the run, summed over its trials, as the workers reported them.</summary>
+    public IReadOnlyDictionary<string, double>? ComputeSeconds { get; init; }
 }

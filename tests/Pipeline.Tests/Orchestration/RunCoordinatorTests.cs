@@ -103,6 +103,30 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>(
     }
 
     [Fact]
+    public async Task Each_stages_compute_seconds_are_kept_in_the_run_its_summary_and_its_completion()
+    {
+        var runId = Guid.NewGuid();
+        await Harness.Bus.Publish(new SubmitRun(runId, Spec));
+        await WaitForState(runId, RunState.Preprocessing);
+        var prepared = new DatasetPrepared(runId, "m", "f", 2, 1, 1, 1, 0, false, NoVersions, ComputeSeconds: 1.25);
+        await Harness.Bus.Publish(prepared);
+        await WaitForState(runId, RunState.Training);
+        await Harness.Bus.Publish(prepared);
+        await Harness.Bus.Publish(new ModelTrained(runId, "t1", "model", "history", 1, 0.5, NoVersions, ComputeSeconds: 40.5));
+        await WaitForState(runId, RunState.Evaluating);
+        await Harness.Bus.Publish(new ModelEvaluated(runId, "t1", "metrics", ObjectKeys.TrialReport(runId, "t1", "report.html"), 0.9, ComputeSeconds: 3));
+        await WaitForState(runId, RunState.Completed);
+
+        // The duplicate DatasetPrepared moved nothing, so its seconds are not counted twice.
+        var expected = new Dictionary<string, double> { [Stages.Preprocess] = 1.25, [Stages.Train] = 40.5, [Stages.Evaluate] = 3 };
+        Assert.Equal(expected, Runs.Find(runId)!.ComputeSeconds);
+        Assert.True(await Harness.Published.Any<RunCompleted>(m => m.Context.Message.RunId == runId));
+        var completed = Harness.Published.Select<RunCompleted>(m => m.Context.Message.RunId == runId).Single().Context.Message;
+        Assert.Equal(expected, completed.ComputeSeconds);
+        Assert.Equal(expected, (await Objects.GetJsonAsync<RunSummary>(completed.SummaryKey!)).ComputeSeconds);
+    }
+
+    [Fact]
     public async Task A_failed_stage_fails_the_run_and_late_events_are_ignored()
     {
         var runId = Guid.NewGuid();
