@@ -17,6 +17,9 @@ public static class Failpoints
     /// <summary>The preprocessor has decoded half of a dataset's images and written nothing yet.</summary>
     public const string PreprocessorMidDataset = "preprocess.midDataset";
 
+    /// <summary>A trainer has run its backbone over half of a split's images to cache their features, and stored nothing yet.</summary>
+    public const string TrainerMidFeatures = "train.midFeatures";
+
     /// <summary>Every consumer of this process handles each message it receives twice, as a redelivery would make it.</summary>
     public const string DeliverTwice = "deliver.twice";
 

@@ -45,7 +45,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
         await cluster.RestartAsync("orchestrator", 1, "Pipeline__Orchestrator__TrialLease=00:00:12");
         try
         {
-            var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("killed-trainer", seed: 31, epochs: 3));
+            var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("killed-trainer", seed: 31, epochs: 3, exact: true));
             var (trainer, _) = await WaitForEpochAsync(runId, epoch: 1);
 
             await cluster.StopAsync("trainer", trainer, kill: true);
@@ -70,10 +70,45 @@ public sealed class ChaosTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_trainer_killed_while_caching_features_hands_its_trial_to_another_that_computes_them_whole()
+    {
+        await ClusterRuns.UploadAsync(cluster, "killed-extraction");
+        // Only trainer 1 serves, and it kills itself half-way through the training split's features.
+        for (var t = 2; t <= ClusterFixture.Trainers; t++)
+            await cluster.StopAsync("trainer", t);
+        await cluster.RestartAsync("orchestrator", 1, "Pipeline__Orchestrator__TrialLease=00:00:12");
+        await cluster.RestartAsync("trainer", 1, "PIPELINE_FAILPOINTS=train.midFeatures");
+        var killed = cluster.Process("trainer");
+        try
+        {
+            var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("killed-extraction", seed: 61, epochs: 2));
+            await WaitForAsync(() => !ProcFs.IsRunning(killed.Pid), "trainer 1 to kill itself while caching features");
+            for (var t = 2; t <= ClusterFixture.Trainers; t++)
+                await cluster.StartAsync("trainer", t);
+            var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
+
+            Assert.Equal("Completed", run.GetProperty("state").GetString());
+            // Nothing half-made was stored: the trainer that took the trial over computed the features itself.
+            var resumedBy = await WaitForLogAsync(runId, $"Run {runId} trial t1 epoch 2/2", except: 1);
+            var log = await File.ReadAllTextAsync(cluster.Process("trainer", resumedBy).Log);
+            Assert.Contains("Features of the train split:", log);
+            Assert.DoesNotContain("Reusing cached features of the train split", log);
+        }
+        finally
+        {
+            await cluster.RestartAsync("orchestrator");
+            await cluster.RestartAsync("trainer");
+            for (var t = 2; t <= ClusterFixture.Trainers; t++)
+                if (!ProcFs.IsRunning(cluster.Process("trainer", t).Pid))
+                    await cluster.StartAsync("trainer", t);
+        }
+    }
+
+    [Fact]
     public async Task A_cancelled_run_is_not_trained_again_after_its_trainer_dies()
     {
         await ClusterRuns.UploadAsync(cluster, "cancelled");
-        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("cancelled", seed: 17, epochs: 5));
+        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("cancelled", seed: 17, epochs: 5, exact: true));
         var (trainer, _) = await WaitForEpochAsync(runId, epoch: 1);
 
         // Cancelled, then the trainer dies before it noticed: its lease expires, and nobody trains the trial again.
@@ -94,7 +129,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
     public async Task A_trainer_stopped_mid_trial_gives_it_back_and_another_resumes_it_without_waiting_for_the_lease()
     {
         await ClusterRuns.UploadAsync(cluster, "stopped-trainer");
-        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("stopped-trainer", seed: 37, epochs: 3));
+        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("stopped-trainer", seed: 37, epochs: 3, exact: true));
         var (trainer, _) = await WaitForEpochAsync(runId, epoch: 1);
 
         await cluster.StopAsync("trainer", trainer);
@@ -207,7 +242,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
             "Pipeline__Store__S3__AttemptTimeout=00:00:03"]);
         try
         {
-            var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("store-gone", seed: 59, epochs: 3));
+            var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("store-gone", seed: 59, epochs: 3, exact: true));
             await WaitForEpochAsync(runId, epoch: 1);
 
             await cluster.StopAsync("s3rver");
@@ -253,7 +288,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
     private async Task<JsonElement> RunThroughOutageAsync(string dataset, int seed, string process, TimeSpan outage)
     {
         await ClusterRuns.UploadAsync(cluster, dataset);
-        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec(dataset, seed, epochs: 3));
+        var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec(dataset, seed, epochs: 3, exact: true));
         await WaitForEpochAsync(runId, epoch: 1);
 
         await cluster.StopAsync(process);

@@ -8,11 +8,12 @@ namespace Pipeline.Cluster.Tests;
 public static class ClusterRuns
 {
     /// <summary>One mlnet-resnet18 trial of one epoch on the fixture's dataset: a minute or less on the deployment's cores.</summary>
-    public static object Spec(string dataset, int seed = 42, int epochs = 1) => new
+    /// <param name="exact">The per-epoch path (the backbone runs every epoch): epochs long enough to be interrupted, unlike a head's over cached features.</param>
+    public static object Spec(string dataset, int seed = 42, int epochs = 1, bool exact = false) => new
     {
         dataset,
         seed,
-        training = new { backbone = "mlnet-resnet18", epochs, batchSize = 8 },
+        training = new { backbone = "mlnet-resnet18", epochs, batchSize = 8, exact },
     };
 
     /// <summary>Uploads the fixture's dataset under <paramref name="name"/> (the server skips it when it has the same files).</summary>

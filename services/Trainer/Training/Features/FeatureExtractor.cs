@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Pipeline.Datasets;
+using Pipeline.Hosting;
 using Pipeline.ModelZoo;
 using Pipeline.ModelZoo.Classification;
 using static TorchSharp.torch;
@@ -45,6 +46,8 @@ public sealed class FeatureExtractor(ILogger logger)
                         features[view].narrow(0, start, count).copy_(classifier.Features(pixels).to(ScalarType.Float32));
                     }
                     LibTorchMemory.ReleaseUnreachableTensors();
+                    if (view == 0 && start < images.Count / 2 && start + count >= images.Count / 2)
+                        Failpoints.Hit(Failpoints.TrainerMidFeatures);
                     if (clock.Elapsed - lastReport >= ProgressInterval)
                     {
                         lastReport = clock.Elapsed;
