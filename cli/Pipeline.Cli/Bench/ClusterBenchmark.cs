@@ -47,7 +47,7 @@ public sealed class ClusterBenchmark(string workDir, RunSpec spec, string dataDi
         try
         {
             var up = await deployment.UpAsync(new UpOptions(configuration.Trainers, ReadyTimeout, Environment.ProcessId), cancellationToken);
-            var outcomes = await RemoteRun.ExecuteBatchAsync(request, runs, new Uri(up.ApiUrl!), renderer, cancellationToken);
+            var outcomes = await RemoteRun.ExecuteBatchAsync(request, runs, new Uri(up.ApiUrl!), up.ApiKey, renderer, cancellationToken);
             var cpu = CpuSeconds(deployment.Load()!);
             var (objects, bytes) = FolderSize(paths.S3Data);
             return Measure(configuration, outcomes, cpu, objects, bytes);

@@ -8,9 +8,10 @@ using Pipeline.Datasets;
 namespace Pipeline.Cli.Remote;
 
 /// <summary>The orchestrator's HTTP API as the CLI uses it in server mode, calling with the key <see cref="ApiKeySource"/> finds.</summary>
-internal sealed class PipelineServer(Uri baseAddress) : IDisposable
+/// <param name="apiKey">The key to call with; null for the one <see cref="ApiKeySource"/> finds.</param>
+internal sealed class PipelineServer(Uri baseAddress, string? apiKey = null) : IDisposable
 {
-    private readonly HttpClient _http = Client(baseAddress);
+    private readonly HttpClient _http = Client(baseAddress, apiKey ?? ApiKeySource.Find());
 
     public Uri Address => baseAddress;
 
@@ -94,11 +95,11 @@ internal sealed class PipelineServer(Uri baseAddress) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static HttpClient Client(Uri baseAddress)
+    private static HttpClient Client(Uri baseAddress, string? apiKey)
     {
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        if (ApiKeySource.Find() is { } key)
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        if (apiKey is not null)
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return http;
     }
 

@@ -32,11 +32,12 @@ public static class RemoteRun
     /// their end; reports stay on the server. Each run is timed from its submission to the poll that saw it end, so the
     /// times are late by at most one poll interval (0.5 s).
     /// </summary>
+    /// <param name="apiKey">The key to call the server with; null for the one the environment names.</param>
     /// <exception cref="PipelineException">The server cannot be reached, refuses the upload or rejects the specification.</exception>
-    public static async Task<IReadOnlyList<TimedOutcome>> ExecuteBatchAsync(LocalRun request, int runs, Uri server, ProgressRenderer renderer,
+    public static async Task<IReadOnlyList<TimedOutcome>> ExecuteBatchAsync(LocalRun request, int runs, Uri server, string? apiKey, ProgressRenderer renderer,
         CancellationToken cancellationToken = default)
     {
-        using var client = new PipelineServer(server);
+        using var client = new PipelineServer(server, apiKey);
         var batch = await SubmitAsync(client, request, runs, renderer, cancellationToken);
         await FollowAsync(client, batch, renderer, cancellationToken);
         return batch.Outcomes(_ => null);
