@@ -140,7 +140,7 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Equal("Completed", resumed.Json().GetProperty("state").GetString());
         Assert.Equal(Guid.Parse(runId), Guid.Parse(resumed.Json().GetProperty("runId").GetString()!));
-        Assert.Contains($"run {runId} resumed (trial t1 after epoch 1)", resumed.Stderr);
+        Assert.Contains($"run {runId} resumed (trial t1 from its last checkpoint)", resumed.Stderr);
         // The first epoch's checkpoint is where training continues: it is not trained again.
         Assert.DoesNotContain("epoch 1/3", resumed.Stderr);
         Assert.Contains("epoch 3/3", resumed.Stderr);

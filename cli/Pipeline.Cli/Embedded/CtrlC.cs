@@ -19,7 +19,7 @@ internal sealed class CtrlC : IDisposable
         {
             context.Cancel = true;
             if (Interlocked.Increment(ref _signals) > 1)
-                Environment.Exit(ExitCodes.Of(context.Signal));
+                ExitNow(ExitCodes.Of(context.Signal));
             Received = context.Signal;
             renderer.Cancelling();
             requestCancel();
@@ -36,4 +36,12 @@ internal sealed class CtrlC : IDisposable
         _sigint.Dispose();
         _sigterm.Dispose();
     }
+
+    /// <summary>
+    /// Ends the process without .NET's shutdown: Environment.Exit runs finalizers and exit handlers while a training
+    /// thread is still inside libtorch, which can abort the process (exit 134) instead of ending it with the signal's code.
+    /// </summary>
+    // DllImport rather than LibraryImport: the generated marshalling would need unsafe code for one trivial call.
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void ExitNow(int status);
 }

@@ -66,7 +66,7 @@ public static class EmbeddedRun
 
     private static string ResumedAt(RunRecord run) => run.ManifestKey is null
         ? "preparing the dataset"
-        : string.Join(", ", run.Trials.Where(t => !t.State.IsFinal()).Select(t => t.State == RunState.Evaluating ? $"trial {t.TrialId} evaluating" : $"trial {t.TrialId} after epoch {t.Epoch ?? 0}"));
+        : string.Join(", ", run.Trials.Where(t => !t.State.IsFinal()).Select(t => t.State == RunState.Evaluating ? $"trial {t.TrialId} evaluating" : $"trial {t.TrialId} from its last checkpoint"));
 
     /// <param name="training">A new run's training settings, whose weights are made ready before the stages start; null for a resumed run, whose are.</param>
     private static async Task<T> InHostAsync<T>(string storeFolder, TrainingSpec? training, LogLevel logLevel, Func<IServiceProvider, FileSystemObjectStore, Task<T>> work)
