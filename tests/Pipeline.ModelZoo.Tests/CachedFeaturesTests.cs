@@ -20,17 +20,8 @@ public sealed class CachedFeaturesTests(BackboneFixture fixture, ITestOutputHelp
     private const string FeatureObjects = "/features/";
     private const string Shards = "/shard-";
 
-    private static TrainingSpec Spec(int epochs, int views = 1, bool exact = false) => new()
-    {
-        Backbone = BackboneNames.MlNetResNet18,
-        Mode = TrainingMode.Transfer,
-        Epochs = epochs,
-        BatchSize = 4,
-        LearningRate = 1e-2,
-        Threads = 2,
-        Views = views,
-        Exact = exact,
-    };
+    private static TrainingSpec Spec(int epochs, int views = 1, bool exact = false) =>
+        SyntheticDataset.Training with { Epochs = epochs, Views = views, Exact = exact };
 
     [Fact]
     public async Task Features_are_computed_once_then_reused_by_the_resumed_trial_and_by_another_run()

@@ -11,7 +11,7 @@ namespace Pipeline.ModelZoo.Tests;
 public sealed class CheckpointFallbackTests(BackboneFixture fixture)
 {
     private const int Seed = 5;
-    private static readonly TrainingSpec Spec = new() { Backbone = BackboneNames.MlNetResNet18, Epochs = 1, BatchSize = 4, LearningRate = 1e-2, Threads = 2 };
+    private static readonly TrainingSpec Spec = SyntheticDataset.Training;
 
     [Fact]
     public async Task A_damaged_last_checkpoint_falls_back_to_best_with_a_warning()

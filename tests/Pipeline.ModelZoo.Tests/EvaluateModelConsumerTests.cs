@@ -24,7 +24,7 @@ public sealed class EvaluateModelConsumerTests(BackboneFixture fixture) : Consum
         var store = Service<IObjectStore>();
         var manifest = await SyntheticDataset.WriteAsync(store, trainPerClass: 4, validationPerClass: 2, testPerClass: 2);
         var runId = Guid.NewGuid();
-        var training = new TrainingSpec { Backbone = BackboneNames.MlNetResNet18, Epochs = 1, BatchSize = 4, LearningRate = 1e-2, Threads = 2 };
+        var training = SyntheticDataset.Training;
         var trained = await new ClassifierTrainer(store, fixture.Registry).TrainAsync(new TrainingRequest(runId, "t1", training, 3, manifest));
         var command = new EvaluateModel(runId, "t1", new EvaluationSpec { BatchSize = 5 }, Seed: 3, SyntheticDataset.ManifestKey, trained.ModelKey, trained.HistoryKey);
 

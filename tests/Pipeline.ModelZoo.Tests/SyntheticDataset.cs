@@ -15,6 +15,17 @@ internal sealed class SyntheticDataset : IDisposable
     public static readonly string ManifestKey = ObjectKeys.Manifest(Fingerprint);
     public static readonly string[] Classes = ["red-stripes", "green-bars", "blue-checks"];
 
+    /// <summary>Transfer training that learns these few images in an epoch or two: small batches, a large step, two threads.</summary>
+    public static readonly TrainingSpec Training = new()
+    {
+        Backbone = BackboneNames.MlNetResNet18,
+        Mode = TrainingMode.Transfer,
+        Epochs = 1,
+        BatchSize = 4,
+        LearningRate = 1e-2,
+        Threads = 2,
+    };
+
     private SyntheticDataset(string root, FileSystemObjectStore store, DatasetManifest manifest) => (Root, Store, Manifest) = (root, store, manifest);
 
     public string Root { get; }

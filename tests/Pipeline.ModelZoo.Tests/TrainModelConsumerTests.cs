@@ -18,7 +18,7 @@ public sealed class TrainModelConsumerTests(BackboneFixture fixture) : ConsumerH
     .AddSingleton<TrainerIntake>()
     .AddSingleton<TrialRunner>(), LeaseAnswers.Register)
 {
-    private static readonly TrainingSpec Training = new() { Backbone = BackboneNames.MlNetResNet18, Epochs = 1, BatchSize = 4, LearningRate = 1e-2, Threads = 2 };
+    private static readonly TrainingSpec Training = SyntheticDataset.Training;
 
     [Fact]
     public async Task A_trial_is_trained_once_and_a_redelivered_command_re_announces_its_model()

@@ -14,15 +14,7 @@ public sealed class TrainerTests(BackboneFixture fixture, ITestOutputHelper outp
 {
     private const int Seed = 5;
 
-    private static TrainingSpec Spec(int epochs) => new()
-    {
-        Backbone = BackboneNames.MlNetResNet18,
-        Mode = TrainingMode.Transfer,
-        Epochs = epochs,
-        BatchSize = 4,
-        LearningRate = 1e-2,
-        Threads = 2,
-    };
+    private static TrainingSpec Spec(int epochs) => SyntheticDataset.Training with { Epochs = epochs };
 
     [Fact]
     public async Task Transfer_training_writes_model_history_and_checkpoints_and_resumes_without_redoing_epochs()
