@@ -43,15 +43,10 @@ public sealed class FileSystemObjectStore : IObjectStore
                 await content.CopyToAsync(file, cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            try
-            {
-                File.Move(temp, path, overwrite: replace);
-            }
-            catch (IOException) when (!replace && File.Exists(path))
-            {
-                TryDelete(temp);
+            if (replace)
+                File.Move(temp, path, overwrite: true);
+            else if (!DurableFiles.MoveIfAbsent(temp, path))
                 return false;
-            }
             DurableFiles.SyncFolder(folder);
             return true;
         }
