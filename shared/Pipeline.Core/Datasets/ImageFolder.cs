@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text;
 
 using Pipeline.Contracts;
 
@@ -30,13 +31,18 @@ public static class ImageFolder
         return names.Length > 0 && names.All(DatasetSplits.All.Contains);
     }
 
-    /// <summary>The split folder (pre-split datasets only) and class folder of a relative path; null when it is in no class folder.</summary>
+    /// <summary>
+    /// The split folder (pre-split datasets only) and class of a relative path; null when it is in no class folder.
+    /// The class is the folder's name in Unicode NFC: macOS writes 'café' decomposed, Linux keeps what it is given, and
+    /// the two spellings must be one class (and one label in the model) wherever the dataset was gathered.
+    /// </summary>
     public static (string? Split, string Class)? Locate(string relativePath, bool preSplit)
     {
         var segments = relativePath.Split('/');
         if (segments.Length <= (preSplit ? 2 : 1))
             return null;
-        return preSplit ? (segments[0], segments[1]) : (null, segments[0]);
+        var className = segments[preSplit ? 1 : 0].Normalize(NormalizationForm.FormC);
+        return preSplit ? (segments[0], className) : (null, className);
     }
 
     /// <summary>

@@ -28,6 +28,24 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Fact]
+    public void A_class_spelled_composed_in_one_folder_and_decomposed_in_another_is_one_class_named_in_nfc()
+    {
+        const string composed = "caf\u00e9", decomposed = "cafe\u0301";
+        TestImageFiles.Bytes(_data.Combine(composed, "1.png"), [1]);
+        TestImageFiles.Bytes(_data.Combine(decomposed, "2.png"), [1]);
+        TestImageFiles.Bytes(_data.Combine("tea", "1.png"), [1]);
+
+        var listing = ImageFolder.Scan("drinks", _data.Path);
+
+        Assert.Equal([composed, "tea"], listing.Classes);
+        var cafe = listing.Files.Where(f => f.RelativePath != "tea/1.png").ToList();
+        Assert.Equal(2, cafe.Count);
+        Assert.All(cafe, file => Assert.Equal(0, file.Label));
+        // The files keep their own spelling: it is what opens them.
+        Assert.Contains(cafe, file => file.RelativePath == $"{decomposed}/2.png");
+    }
+
+    [Fact]
     public void Ignored_folders_travel_in_the_manifest_json()
     {
         var skipped = new SkippedFiles(1, 2) { Folders = [new IgnoredFolder(".git", "hidden")] };
