@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Pipeline.Datasets;
 using Pipeline.Contracts;
 using Pipeline.Runs;
@@ -47,18 +46,14 @@ internal sealed class SyntheticDataset : IDisposable
         var splits = new Dictionary<string, SplitManifest>();
         foreach (var (split, perClass) in new[] { (DatasetSplits.Train, trainPerClass), (DatasetSplits.Validation, validationPerClass), (DatasetSplits.Test, testPerClass) })
         {
-            using var shard = new MemoryStream();
-            var writer = new ShardWriter(shard, Size, Size);
-            for (var i = 0; i < perClass; i++)
-                for (var label = 0; label < Classes.Length; label++)
-                    writer.Add(label, TestPixels.OfClass(label, Size, random));
-            writer.Complete();
-            var bytes = shard.ToArray();
-            var key = ObjectKeys.Shard(Fingerprint, split, 0);
-            await store.PutBytesAsync(key, bytes);
             var count = perClass * Classes.Length;
+            var labels = Enumerable.Range(0, count).Select(i => i % Classes.Length).ToArray();
+            var pixels = labels.Select(label => TestPixels.OfClass(label, Size, random)).ToArray();
+            await using var shard = new ShardContent(Size, Size, labels, (i, target) => pixels[i].CopyTo(target));
+            var key = ObjectKeys.Shard(Fingerprint, split, 0);
+            await store.PutAsync(key, shard);
             splits[split] = new SplitManifest(count, Enumerable.Repeat(perClass, Classes.Length).ToArray(),
-                [new ShardEntry(key, count, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)))],
+                [new ShardEntry(key, count, shard.Length, shard.Sha256())],
                 Enumerable.Range(0, count).Select(i => $"{Classes[i % Classes.Length]}/{split}-{i}.png").ToArray());
         }
         var manifest = new DatasetManifest

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -222,28 +221,17 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
 
     private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture);
 
-    /// <summary>Shards written at once: one is built and hashed while another is flushed to disk by the store.</summary>
+    /// <summary>Shards written at once: one is made and hashed while the store flushes another to disk.</summary>
     private const int ShardsWrittenAtOnce = 2;
 
     /// <summary>Writes each split as shards of up to <see cref="PreprocessorOptions.ImagesPerShard"/> images, in the given order.</summary>
-    /// <remarks>
-    /// Each shard is built in a reused memory buffer (about 77 MB at 512 images, one per shard being written): a temp file
-    /// would add a disk round trip per shard, and measured slower here.
-    /// </remarks>
     private async Task<Dictionary<string, SplitManifest>> WriteSplitsAsync(string fingerprint, IReadOnlyDictionary<string, int[]> members, DatasetListing listing,
         int imageSize, PixelSpill pixels, CancellationToken cancellationToken)
     {
         var shards = members.SelectMany(split => split.Value.Chunk(_options.ImagesPerShard).Select((images, index) => (Split: split.Key, Index: index, Images: images))).ToArray();
         var entries = new ShardEntry[shards.Length];
-        var capacity = ShardFormat.HeaderSize + Math.Min(members.Values.Max(images => images.Length), _options.ImagesPerShard) * ShardFormat.RecordSize(imageSize, imageSize);
-        var buffers = new ConcurrentBag<MemoryStream>();
         await Parallel.ForEachAsync(Enumerable.Range(0, shards.Length), new ParallelOptions { MaxDegreeOfParallelism = ShardsWrittenAtOnce, CancellationToken = cancellationToken },
-            async (i, token) =>
-            {
-                var buffer = buffers.TryTake(out var free) ? free : new MemoryStream(capacity);
-                entries[i] = await WriteShardAsync(ObjectKeys.Shard(fingerprint, shards[i].Split, shards[i].Index), shards[i].Images, listing, imageSize, pixels, buffer, token);
-                buffers.Add(buffer);
-            });
+            async (i, token) => entries[i] = await WriteShardAsync(ObjectKeys.Shard(fingerprint, shards[i].Split, shards[i].Index), shards[i].Images, listing, imageSize, pixels, token));
 
         return members.ToDictionary(split => split.Key, split =>
         {
@@ -255,19 +243,11 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         });
     }
 
-    private async Task<ShardEntry> WriteShardAsync(string key, int[] images, DatasetListing listing, int imageSize, PixelSpill pixels, MemoryStream shard, CancellationToken cancellationToken)
+    /// <summary>Streams one shard from the spill file into the store: nothing larger than one image is held in memory.</summary>
+    private async Task<ShardEntry> WriteShardAsync(string key, int[] images, DatasetListing listing, int imageSize, PixelSpill pixels, CancellationToken cancellationToken)
     {
-        var image = new byte[pixels.PixelBytes];
-        shard.SetLength(0);
-        var writer = new ShardWriter(shard, imageSize, imageSize);
-        foreach (var slot in images)
-        {
-            pixels.Read(slot, image);
-            writer.Add(listing.Files[slot].Label, image);
-        }
-        writer.Complete();
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(shard.GetBuffer().AsSpan(0, (int)shard.Length)));
+        await using var shard = new ShardContent(imageSize, imageSize, images.Select(slot => listing.Files[slot].Label).ToArray(), (record, target) => pixels.Read(images[record], target));
         await store.PutAsync(key, shard, cancellationToken);
-        return new ShardEntry(key, writer.Count, shard.Length, sha256);
+        return new ShardEntry(key, images.Length, shard.Length, shard.Sha256());
     }
 }

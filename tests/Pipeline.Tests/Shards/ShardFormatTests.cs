@@ -9,13 +9,14 @@ public sealed class ShardFormatTests
 
     private static byte[] Pixels(byte seed) => Enumerable.Range(0, PixelBytes).Select(i => (byte)(seed + i)).ToArray();
 
+    private static ShardContent Content(params (int Label, byte Seed)[] records) =>
+        new(Width, Height, records.Select(r => r.Label).ToArray(), (i, pixels) => Pixels(records[i].Seed).CopyTo(pixels));
+
     private static MemoryStream WriteShard(params (int Label, byte Seed)[] records)
     {
         var stream = new MemoryStream();
-        var writer = new ShardWriter(stream, Width, Height);
-        foreach (var (label, seed) in records)
-            writer.Add(label, Pixels(seed));
-        writer.Complete();
+        Content(records).CopyTo(stream);
+        stream.Position = 0;
         return stream;
     }
 
@@ -89,12 +90,26 @@ public sealed class ShardFormatTests
     }
 
     [Fact]
-    public void Writer_refuses_wrong_sized_pixels_and_negative_labels()
+    public void Content_refuses_negative_labels()
     {
-        var writer = new ShardWriter(new MemoryStream(), Width, Height);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Content((0, 1), (-1, 2)));
+    }
 
-        Assert.Throws<ArgumentException>(() => writer.Add(0, new byte[PixelBytes - 1]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => writer.Add(-1, new byte[PixelBytes]));
+    [Fact]
+    public void Content_read_in_small_pieces_is_the_same_shard_and_knows_its_sha256_at_the_end()
+    {
+        var whole = WriteShard((2, 10), (0, 20), (7, 30)).ToArray();
+        using var content = Content((2, 10), (0, 20), (7, 30));
+        var pieces = new MemoryStream();
+        var buffer = new byte[7];
+
+        Assert.Throws<InvalidOperationException>(() => content.Sha256());
+        for (int read; (read = content.Read(buffer)) > 0;)
+            pieces.Write(buffer, 0, read);
+
+        Assert.Equal(whole, pieces.ToArray());
+        Assert.Equal(whole.Length, content.Length);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(whole)), content.Sha256());
     }
 
     [Fact]
