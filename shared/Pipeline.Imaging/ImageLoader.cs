@@ -91,6 +91,9 @@ public sealed class ImageLoader
                         Size = new Size(_options.Size, _options.Size),
                         Mode = _options.Resize == Contracts.ResizeMode.Stretch ? ImageSharpResizeMode.Stretch : ImageSharpResizeMode.Crop,
                         Position = AnchorPositionMode.Center,
+                        // Bilinear, widened when shrinking (antialiased): what torchvision's Resize does, so what ImageNet
+                        // weights were trained on; and half the taps of ImageSharp's default bicubic.
+                        Sampler = KnownResamplers.Triangle,
                     }));
                 image.CopyPixelDataTo(destination[..PixelBytes]);
                 return null;

@@ -12,7 +12,7 @@ public sealed record PreprocessorOptions
     public const string Section = "Pipeline:Preprocessor";
 
     /// <summary>Bump whenever decoding, resizing or sharding changes the bytes produced, so that old caches are not reused.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     public static readonly PreprocessorOptions Default = new();
 
