@@ -23,13 +23,15 @@ public sealed class TrainingLoss : IDisposable
     }
 
     /// <summary>
-    /// total / (classes x count) per class, as scikit-learn's "balanced": every class then carries the same total weight,
-    /// and on a balanced split every weight is 1. A class without training images gets 0 (no label ever uses it).
+    /// total / (classes x count) per class, as scikit-learn's "balanced" (classes: those with training images): every
+    /// class then carries the same total weight, and on a balanced split every weight is 1. A class without training
+    /// images gets 0 (no label ever uses it).
     /// </summary>
     public static float[] BalancedWeights(IReadOnlyList<int> classCounts)
     {
         var total = (double)classCounts.Sum();
-        return [.. classCounts.Select(count => count == 0 ? 0f : (float)(total / (classCounts.Count * count)))];
+        var classes = classCounts.Count(count => count > 0);
+        return [.. classCounts.Select(count => count == 0 ? 0f : (float)(total / (classes * count)))];
     }
 
     public Tensor Of(Tensor logits, Tensor labels) =>
