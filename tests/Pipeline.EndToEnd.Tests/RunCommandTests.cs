@@ -248,6 +248,10 @@ public sealed class RunCommandTests(FashionMnistFixture data)
     [Theory]
     [InlineData("--mode", "7")]
     [InlineData("--epochs", "many")]
+    [InlineData("--schedule", "linear")]
+    [InlineData("--class-weights", "equal")]
+    [InlineData("--device", "gpu")]
+    [InlineData("--flip", "sometimes")]
     public async Task A_command_line_that_does_not_parse_is_a_usage_error_with_a_json_error(string option, string value)
     {
         var result = await PipelineCli.RunAsync(Timeout, "run", data.DataDir, option, value, "--store", data.NewStore(), "--json");
@@ -259,13 +263,28 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         Assert.Contains("--help", result.Stderr);
     }
 
+    [Theory]
+    [InlineData("--label-smoothing", "1")]
+    [InlineData("--patience", "0")]
+    [InlineData("--rotation", "200")]
+    [InlineData("--backbone-lr", "-1")]
+    [InlineData("--weight-decay", "-0.1")]
+    public async Task An_out_of_range_training_option_is_a_usage_error_that_names_the_option(string option, string value)
+    {
+        var result = await PipelineCli.RunAsync(Timeout, "run", data.DataDir, "--backbone", "mlnet-resnet18", option, value, "--store", data.NewStore(), "--json");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith($"{option}: must be", result.Json().GetProperty("error").GetString());
+    }
+
     [Fact]
     public async Task Help_explains_every_option()
     {
         var result = await PipelineCli.RunAsync(Timeout, "run", "--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var option in new[] { "--backbone", "--weights", "--mode", "--epochs", "--batch-size", "--lr", "--seed", "--threads", "--split", "--store", "--resume", "--json" })
+        foreach (var option in new[] { "--backbone", "--weights", "--mode", "--epochs", "--batch-size", "--lr", "--seed", "--threads", "--split", "--store", "--resume", "--json",
+                     "--backbone-lr", "--weight-decay", "--label-smoothing", "--patience", "--rotation", "--flip", "--schedule", "--class-weights", "--device", "partial" })
             Assert.Contains(option, result.Stdout);
     }
 

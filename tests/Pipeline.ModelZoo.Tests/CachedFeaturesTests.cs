@@ -61,7 +61,8 @@ public sealed class CachedFeaturesTests(BackboneFixture fixture, ITestOutputHelp
         var keys = new[]
         {
             Key(), Key(model: otherWeights), Key(model: otherNormalization), Key(fingerprint: "dataset-b"), Key(split: DatasetSplits.Validation), Key(views: 3), Key(views: 1),
-            Key(rotationFlip: new RandomRotationFlip(maxDegrees: 10)), Key(rotationFlip: new RandomRotationFlip(flipProbability: 0)), Key(seed: 2),
+            Key(rotationFlip: RandomRotationFlip.Of(SyntheticDataset.Training with { Rotation = 10 })),
+            Key(rotationFlip: RandomRotationFlip.Of(SyntheticDataset.Training with { Flip = false })), Key(seed: 2),
         };
 
         Assert.Equal(keys.Length, keys.Select(key => key.ObjectKey).Distinct().Count());
@@ -110,10 +111,10 @@ public sealed class CachedFeaturesTests(BackboneFixture fixture, ITestOutputHelp
     public async Task Cached_features_with_one_view_train_the_head_as_the_exact_path_does_without_augmentation()
     {
         using var dataset = await SyntheticDataset.CreateAsync(trainPerClass: 3, validationPerClass: 2, testPerClass: 1);
-        var trainer = new ClassifierTrainer(dataset.Store, fixture.Registry, augmentation: new RandomRotationFlip(maxDegrees: 0, flipProbability: 0));
+        var trainer = new ClassifierTrainer(dataset.Store, fixture.Registry);
 
-        var cached = await trainer.TrainAsync(new TrainingRequest(Guid.NewGuid(), "cached", Spec(epochs: 2), Seed, dataset.Manifest));
-        var exact = await trainer.TrainAsync(new TrainingRequest(Guid.NewGuid(), "exact", Spec(epochs: 2, exact: true), Seed, dataset.Manifest));
+        var cached = await trainer.TrainAsync(new TrainingRequest(Guid.NewGuid(), "cached", Spec(epochs: 2) with { Rotation = 0, Flip = false }, Seed, dataset.Manifest));
+        var exact = await trainer.TrainAsync(new TrainingRequest(Guid.NewGuid(), "exact", Spec(epochs: 2, exact: true) with { Rotation = 0, Flip = false }, Seed, dataset.Manifest));
 
         var cachedHistory = await dataset.Store.GetJsonAsync<TrainingHistory>(cached.HistoryKey);
         var exactHistory = await dataset.Store.GetJsonAsync<TrainingHistory>(exact.HistoryKey);

@@ -42,6 +42,7 @@ public static class BenchTrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed for the split, the head's initialisation and augmentation.", DefaultValueFactory = _ => new RunSpec { Dataset = "defaults" }.Seed };
         var paths = ChoiceOption.Create("--paths",
             "both: the cached and the exact path; cached or exact: only that one (the other's figures are null). The exact path ignores --views.", TrainBenchPaths.Both);
+        var training = new TrainingOptions();
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the figures on stdout (progress stays on stderr)." };
         var command = new Command("train",
             "Trains a transfer-learning head on DIR twice, on cached backbone features and on the exact per-epoch path, and " +
@@ -49,6 +50,8 @@ public static class BenchTrainCommand
         {
             dataDir, backbone, epochs, views, batchSize, threads, seed, paths, json,
         };
+        foreach (var option in training.All)
+            command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var asJson = parse.GetValue(json);
@@ -57,14 +60,14 @@ public static class BenchTrainCommand
             {
                 Dataset = DatasetNames.FromFolderName(Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar))),
                 Seed = parse.GetValue(seed),
-                Training = new TrainingSpec
+                Training = training.Apply(parse, new TrainingSpec
                 {
                     Backbone = parse.GetValue(backbone)!,
                     Epochs = parse.GetValue(epochs),
                     Views = parse.GetValue(views),
                     BatchSize = parse.GetValue(batchSize),
                     Threads = parse.GetValue(threads),
-                },
+                }),
             };
             var problems = spec.Validate().SelectMany(pair => pair.Value.Select(message => $"{pair.Key}: {message}.")).ToList();
             if (!Directory.Exists(folder))
@@ -136,10 +139,16 @@ public static class BenchTrainCommand
         await using (var file = await store.OpenSeekableAsync(modelKey, cancellationToken))
             model = ImageClassifier.Load(file);
         using (model)
-        using (var test = await trainer.FeaturesAsync(model, request.Manifest, DatasetSplits.Test, views: 1, request.Seed, request.Training.BatchSize, cancellationToken))
-        using (NewDisposeScope())
-        using (no_grad())
-            return model.Classify(test.Features[0]).argmax(1).eq(test.Labels).sum().item<long>() / (double)test.Count;
+        {
+            var device = TrainingDevices.Resolve(request.Training.Device);
+            model.MoveTo(device);
+            model.RunFrozenLayersIn(TrainingDevices.FrozenPrecision(device));
+            using var test = await trainer.FeaturesAsync(model, request.Manifest, DatasetSplits.Test, views: 1, RandomRotationFlip.Of(request.Training), request.Seed,
+                request.Training.BatchSize, cancellationToken);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            return model.Classify(test.Features[0].to(device)).argmax(1).eq(test.Labels.to(device)).sum().item<long>() / (double)test.Count;
+        }
     }
 
     private static void Summarise(TrainBenchJson result) => Console.Error.WriteLine(

@@ -13,7 +13,7 @@ public static class RunCommand
     private static readonly RunSpec Defaults = new() { Dataset = "defaults" };
 
     /// <summary>The option that sets each specification field, so that an error names what the user typed.</summary>
-    private static readonly Dictionary<string, string> OptionOf = new()
+    private static readonly Dictionary<string, string> OptionOf = new(TrainingOptions.OptionOf)
     {
         ["dataset"] = "DATA_DIR",
         ["seed"] = "--seed",
@@ -51,10 +51,12 @@ public static class RunCommand
                           "store:<key> (a state_dict in the object store); a local state_dict .pth file (copied into the store once); or an https URL of a " +
                           "torchvision-style file whose name carries the start of its sha256 (e.g. .../resnet50-0676ba61.pth). Required for the resnets.",
         };
-        var mode = ChoiceOption.Create("--mode", "transfer: train only a new head on a frozen backbone; finetune: train all layers.", Defaults.Training.Mode);
+        var mode = ChoiceOption.Create("--mode",
+            "transfer: train only a new head on a frozen backbone (fastest: cached features); partial: train the backbone's last stage (layer4) and the head, " +
+            "the rest frozen; finetune: train all layers.", Defaults.Training.Mode);
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => Defaults.Training.Epochs };
         var batchSize = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => Defaults.Training.BatchSize };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => Defaults.Training.LearningRate };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate (the head's, and the backbone's unless --backbone-lr).", DefaultValueFactory = _ => Defaults.Training.LearningRate };
         var views = new Option<int>("--views")
         {
             Description = $"Transfer mode: backbone features are computed once per training image and view, then every epoch trains the head on them. " +
@@ -63,7 +65,7 @@ public static class RunCommand
         };
         var exact = new Option<bool>("--exact")
         {
-            Description = "Transfer mode: run the frozen backbone over freshly augmented images every epoch instead of using cached features (about epochs/views times slower; finetune always does).",
+            Description = "Transfer mode: run the frozen backbone over freshly augmented images every epoch instead of using cached features (about epochs/views times slower; finetune and partial always do).",
         };
         var seed = new Option<int>("--seed") { Description = "Seed for the split, the head's initialisation and augmentation.", DefaultValueFactory = _ => Defaults.Seed };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: libtorch's own choice)." };
@@ -93,6 +95,7 @@ public static class RunCommand
                           "the RUN_ID printed when it started. Options that change the specification cannot be given with it.",
             HelpName = "RUN_ID",
         };
+        var training = new TrainingOptions();
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the result on stdout (progress stays on stderr)." };
         var verbose = new Option<bool>("--verbose") { Description = "Log what every stage does (to stderr)." };
 
@@ -100,7 +103,9 @@ public static class RunCommand
         {
             dataDir, backbone, weights, mode, epochs, batchSize, lr, views, exact, seed, threads, split, resize, imageSize, background, store, server, resume, json, verbose,
         };
-        Option[] specOptions = [backbone, weights, mode, epochs, batchSize, lr, views, exact, seed, threads, split, resize, imageSize, background];
+        foreach (var option in training.All)
+            command.Options.Add(option);
+        Option[] specOptions = [backbone, weights, mode, epochs, batchSize, lr, views, exact, seed, threads, split, resize, imageSize, background, .. training.All];
         command.SetAction(async parse =>
         {
             var asJson = parse.GetValue(json);
@@ -135,7 +140,7 @@ public static class RunCommand
                     ImageSize = parse.GetValue(imageSize),
                     Background = parse.GetValue(background)!,
                 },
-                Training = new TrainingSpec
+                Training = training.Apply(parse, new TrainingSpec
                 {
                     Backbone = parse.GetValue(backbone)!,
                     Weights = weightsReference,
@@ -146,7 +151,7 @@ public static class RunCommand
                     Views = parse.GetValue(views),
                     Exact = parse.GetValue(exact),
                     Threads = parse.GetValue(threads),
-                },
+                }),
             };
             foreach (var (field, messages) in spec.Validate())
                 problems.AddRange(messages.Select(message => $"{OptionOf.GetValueOrDefault(field, field)}: {message}."));

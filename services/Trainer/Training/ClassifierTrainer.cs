@@ -8,28 +8,28 @@ using Pipeline.Runs;
 using Pipeline.Storage;
 using Pipeline.Trainer.Training.Epochs;
 using Pipeline.Trainer.Training.Features;
+using Pipeline.Trainer.Training.Optimization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Pipeline.Trainer.Training;
 
 /// <summary>
-/// Trains one trial: Adam on cross-entropy, validation every epoch, the best epoch kept. In transfer mode the head trains
+/// Trains one trial: Adam on cross-entropy (<see cref="TrainingOptimizer"/>, <see cref="TrainingLoss"/>), validation every
+/// epoch, the best epoch kept, optionally stopped early (<see cref="EarlyStopping"/>). In transfer mode the head trains
 /// on backbone features computed once per image and view and cached in the store (<see cref="FeatureCache"/>); with
-/// <see cref="TrainingSpec.Exact"/>, and always in finetune mode, every epoch runs augmented images through the network.
+/// <see cref="TrainingSpec.Exact"/>, and always in finetune and partial modes, every epoch runs augmented images through the network.
+/// Everything computes on the trial's device (<see cref="TrainingDevices"/>).
 /// Checkpoints after every epoch (<c>last</c>, and <c>best</c> when validation accuracy improves), so a redelivered job
 /// resumes where the last one stopped. All libtorch work of an epoch runs on one thread (dispose scopes and grad mode are
 /// per thread); awaits happen only between epochs.
 /// </summary>
 /// <param name="defaultThreads">libtorch threads for trials whose specification names none (null: libtorch's choice).</param>
-/// <param name="augmentation">Rotation and flip of training images (default ±15°, 0.5).</param>
-public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backbones, ILogger<ClassifierTrainer>? logger = null, int? defaultThreads = null,
-    RandomRotationFlip? augmentation = null)
+public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backbones, ILogger<ClassifierTrainer>? logger = null, int? defaultThreads = null)
 {
     private const string LastCheckpoint = "last";
     private const string BestCheckpoint = "best";
     private readonly ILogger _logger = logger ?? NullLogger<ClassifierTrainer>.Instance;
-    private readonly RandomRotationFlip _augmentation = augmentation ?? new RandomRotationFlip();
 
     /// <summary>Whether a trial trains its head on cached features (transfer mode unless exact) rather than on images every epoch.</summary>
     private static bool UsesCachedFeatures(TrainingSpec spec) => spec.Mode == TrainingMode.Transfer && !spec.Exact;
@@ -39,6 +39,7 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         CancellationToken cancellationToken = default)
     {
         var (runId, trialId, spec, seed, manifest) = request;
+        var device = TrainingDevices.Resolve(spec.Device);
         if ((spec.Threads ?? defaultThreads) is { } threads)
             set_num_threads(threads);
         var (trainCount, validationCount) = (manifest[DatasetSplits.Train].Count, manifest[DatasetSplits.Validation].Count);
@@ -47,19 +48,22 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
 
         manual_seed(seed);
         using var classifier = new ImageClassifier(await backbones.LoadAsync(spec.Backbone, spec.Weights, cancellationToken), manifest.Classes, spec.Mode, manifest.Preprocessing);
-        using var optimizer = optim.Adam(classifier.TrainableParameters(), spec.LearningRate);
+        classifier.MoveTo(device);
+        classifier.RunFrozenLayersIn(TrainingDevices.FrozenPrecision(device));
+        using var optimizer = new TrainingOptimizer(classifier, spec);
+        using var loss = new TrainingLoss(spec, manifest[DatasetSplits.Train].ClassCounts, device);
 
-        var checkpoint = await ResumeAsync(request, classifier, optimizer, cancellationToken)
+        var checkpoint = await ResumeAsync(request, classifier, optimizer.Adam, cancellationToken)
                          ?? new TrainingCheckpoint(new TrainingHistory { Training = spec, Seed = seed, Epochs = [] });
-        if (checkpoint.CompletedEpochs < spec.Epochs)
+        if (checkpoint.CompletedEpochs < spec.Epochs && checkpoint.History.StopReason is null)
         {
             using var inputs = UsesCachedFeatures(spec)
                 ? await CachedFeaturesAsync(request, classifier, cancellationToken)
-                : new ImageInputs(classifier, _augmentation, await LoadAsync(manifest, DatasetSplits.Train, cancellationToken),
+                : new ImageInputs(classifier, RandomRotationFlip.Of(spec), await LoadAsync(manifest, DatasetSplits.Train, cancellationToken),
                     await LoadAsync(manifest, DatasetSplits.Validation, cancellationToken), spec.BatchSize);
-            var run = new EpochRunner(classifier, optimizer, inputs, spec.BatchSize);
-            for (var epoch = checkpoint.CompletedEpochs + 1; epoch <= spec.Epochs; epoch++)
-                checkpoint = await CompleteEpochAsync(request, classifier, optimizer, checkpoint, run.Run(epoch, seed, cancellationToken), onEpochCompleted, cancellationToken);
+            var run = new EpochRunner(classifier, optimizer, loss, inputs, spec.BatchSize);
+            for (var epoch = checkpoint.CompletedEpochs + 1; epoch <= spec.Epochs && checkpoint.History.StopReason is null; epoch++)
+                checkpoint = await CompleteEpochAsync(request, classifier, optimizer.Adam, checkpoint, run.Run(epoch, seed, cancellationToken), onEpochCompleted, cancellationToken);
         }
         return await WriteOutputsAsync(request, classifier, checkpoint.History, cancellationToken);
     }
@@ -68,24 +72,25 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
     /// Features of the split through the classifier's frozen backbone, <paramref name="views"/> per image, from the store
     /// when a trial computed them before (the split's images are then never loaded).
     /// </summary>
-    public Task<FeatureSet> FeaturesAsync(ImageClassifier classifier, DatasetManifest manifest, string split, int views, int seed, int batchSize,
-        CancellationToken cancellationToken = default)
+    public Task<FeatureSet> FeaturesAsync(ImageClassifier classifier, DatasetManifest manifest, string split, int views, RandomRotationFlip augmentation,
+        int seed, int batchSize, CancellationToken cancellationToken = default)
     {
-        var key = FeatureKey.Of(classifier, manifest.Fingerprint, split, views, _augmentation, seed);
+        var key = FeatureKey.Of(classifier, manifest.Fingerprint, split, views, augmentation, seed);
         return new FeatureCache(store, _logger).GetOrComputeAsync(key, async () =>
         {
             var images = await LoadAsync(manifest, split, cancellationToken);
-            return new FeatureExtractor(_logger).Extract(classifier, images, key, _augmentation, batchSize, cancellationToken);
+            return new FeatureExtractor(_logger).Extract(classifier, images, key, augmentation, batchSize, cancellationToken);
         }, cancellationToken);
     }
 
     private async Task<IEpochInputs> CachedFeaturesAsync(TrainingRequest request, ImageClassifier classifier, CancellationToken cancellationToken)
     {
         var (_, _, spec, seed, manifest) = request;
-        var train = await FeaturesAsync(classifier, manifest, DatasetSplits.Train, spec.Views, seed, spec.BatchSize, cancellationToken);
+        var augmentation = RandomRotationFlip.Of(spec);
+        var train = await FeaturesAsync(classifier, manifest, DatasetSplits.Train, spec.Views, augmentation, seed, spec.BatchSize, cancellationToken);
         try
         {
-            var validation = await FeaturesAsync(classifier, manifest, DatasetSplits.Validation, views: 1, seed, spec.BatchSize, cancellationToken);
+            var validation = await FeaturesAsync(classifier, manifest, DatasetSplits.Validation, views: 1, augmentation, seed, spec.BatchSize, cancellationToken);
             return new FeatureInputs(classifier, train, validation);
         }
         catch
@@ -106,7 +111,18 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         var epoch = record.Epoch;
         var epochs = checkpoint.History.Epochs.Append(record).ToList();
         var improved = checkpoint.History.BestEpoch == 0 || record.ValidationAccuracy > epochs[checkpoint.History.BestEpoch - 1].ValidationAccuracy;
-        checkpoint = checkpoint with { History = checkpoint.History with { Epochs = epochs, BestEpoch = improved ? epoch : checkpoint.History.BestEpoch } };
+        // Decided before the checkpoint is written, so that a resumed trial finds the trial already stopped.
+        var stopReason = epoch < spec.Epochs ? EarlyStopping.Reason(epochs, spec.Patience) : null;
+        checkpoint = checkpoint with
+        {
+            History = checkpoint.History with
+            {
+                Epochs = epochs,
+                BestEpoch = improved ? epoch : checkpoint.History.BestEpoch,
+                StoppedAfterEpoch = stopReason is null ? null : epoch,
+                StopReason = stopReason,
+            },
+        };
         var bytes = checkpoint.Write(classifier, optimizer);
         // best before last: a crash in between redoes this epoch instead of pointing at a best.bin that is not there.
         if (improved)
@@ -115,6 +131,9 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         _logger.LogInformation(
             "Run {RunId} trial {TrialId} epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4} acc {TrainAccuracy:P1}, val loss {ValidationLoss:F4} acc {ValidationAccuracy:P1}, {ImagesPerSecond:F1} img/s, {Seconds:F1} s",
             runId, trialId, epoch, spec.Epochs, record.TrainLoss, record.TrainAccuracy, record.ValidationLoss, record.ValidationAccuracy, record.ImagesPerSecond, record.Seconds);
+        if (stopReason is not null)
+            _logger.LogInformation("Run {RunId} trial {TrialId}: stopping early after epoch {Epoch}: {Reason}; keeping epoch {BestEpoch}",
+                runId, trialId, epoch, stopReason, checkpoint.History.BestEpoch);
         if (onEpochCompleted is not null)
             await onEpochCompleted(record, spec.Epochs);
         return checkpoint;

@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -8,8 +9,14 @@ namespace Pipeline.Trainer.Training;
 /// and a horizontal flip with probability <paramref name="flipProbability"/>, one affine transform per image
 /// (affine_grid + grid_sample, bilinear, black corners). Returns uint8 NHWC so the classifier sees one input format.
 /// </summary>
-public sealed class RandomRotationFlip(double maxDegrees = 15, double flipProbability = 0.5)
+public sealed class RandomRotationFlip(double maxDegrees = TrainingSpec.DefaultRotation, double flipProbability = RandomRotationFlip.HalfTheTime)
 {
+    /// <summary>The flip probability of <c>--flip true</c>: a mirrored and a plain image are equally likely.</summary>
+    public const double HalfTheTime = 0.5;
+
+    /// <summary>The augmentation a trial's specification asks for (<see cref="TrainingSpec.Rotation"/>, <see cref="TrainingSpec.Flip"/>).</summary>
+    public static RandomRotationFlip Of(TrainingSpec spec) => new(spec.Rotation, spec.Flip ? HalfTheTime : 0);
+
     public double MaxDegrees => maxDegrees;
     public double FlipProbability => flipProbability;
 

@@ -11,7 +11,7 @@ namespace Pipeline.Trainer.Training;
 
 /// <summary>
 /// Everything needed to continue a trial after epoch <c>History.Epochs.Count</c>, as a safetensors file: the model
-/// (head only in transfer mode, the frozen backbone being named in the header), Adam's state per trainable parameter
+/// (head only in transfer mode, the frozen backbone being named in the header; the whole classifier in finetune and partial modes), Adam's state per trainable parameter
 /// (<c>optimizer.&lt;parameter&gt;.exp_avg</c>, <c>.exp_avg_sq</c>, <c>.step</c>) and the history so far in the metadata.
 /// </summary>
 internal sealed record TrainingCheckpoint(TrainingHistory History)
@@ -23,7 +23,7 @@ internal sealed record TrainingCheckpoint(TrainingHistory History)
 
     public byte[] Write(ImageClassifier classifier, Adam optimizer)
     {
-        var writer = classifier.AddTo(new SafetensorsWriter(), includeBackbone: classifier.Mode == TrainingMode.Finetune);
+        var writer = classifier.AddTo(new SafetensorsWriter(), includeBackbone: classifier.Mode != TrainingMode.Transfer);
         writer.Metadata[HistoryMetadata] = JsonSerializer.Serialize(History, PipelineJson.Compact);
         foreach (var (name, state) in AdamStates(classifier, optimizer))
         {

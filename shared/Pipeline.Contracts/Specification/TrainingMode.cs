@@ -10,4 +10,7 @@ public enum TrainingMode
 
     /// <summary>Every layer learns.</summary>
     Finetune,
+
+    /// <summary>The backbone's last residual stage (layer4) and the head learn; the stages before it stay frozen.</summary>
+    Partial,
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Pipeline.Contracts;
 
 /// <summary>Problems with a specification, keyed by the field's JSON path (<c>training.epochs</c>), worded for the user.</summary>
@@ -20,6 +22,10 @@ public sealed class ValidationErrors
         if (problem)
             Add(field, message);
     }
+
+    /// <summary>Adds a problem when <paramref name="value"/> is none of its enum's names (a cast number such as <c>(TrainingMode)7</c>).</summary>
+    public void AddIfUndefined<TEnum>(TEnum value, string field) where TEnum : struct, Enum =>
+        AddIf(!Enum.IsDefined(value), field, $"must be one of {string.Join(", ", Enum.GetValues<TEnum>().Select(name => JsonNamingPolicy.CamelCase.ConvertName(name.ToString())))} (got {value})");
 
     public IReadOnlyDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
 

@@ -14,4 +14,10 @@ public sealed record TrainingHistory
 
     /// <summary>1-based epoch with the best validation accuracy (the model kept); 0 before any epoch.</summary>
     public int BestEpoch { get; init; }
+
+    /// <summary>The epoch after which early stopping ended the trial; null when it trained every epoch.</summary>
+    public int? StoppedAfterEpoch { get; init; }
+
+    /// <summary>Why the trial stopped early, in words; null when it trained every epoch.</summary>
+    public string? StopReason { get; init; }
 }

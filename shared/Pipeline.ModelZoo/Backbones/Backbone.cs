@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Pipeline.ModelZoo.Normalization;
 using Pipeline.ModelZoo.ResNets;
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -15,6 +16,9 @@ public sealed class Backbone : Module<Tensor, Tensor>
 {
     private readonly InputNormalizer normalizer;
     private readonly ResNet network;
+
+    /// <summary>A reduced-precision copy of <see cref="network"/> for frozen layers (not a registered module: never saved or trained).</summary>
+    private ResNet? reduced;
 
     public Backbone(string name, string weightsSha256, InputNormalization normalization, int inputHeight, int inputWidth, Tensor? meanImage = null)
         : base(nameof(Backbone))
@@ -64,9 +68,54 @@ public sealed class Backbone : Module<Tensor, Tensor>
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
+    /// <summary>
+    /// The dtype the frozen layers compute in: float32, or what <see cref="RunFrozenLayersIn"/> chose. Features come out
+    /// as float32 either way.
+    /// </summary>
+    public ScalarType FrozenPrecision => reduced?.parameters().First().dtype ?? ScalarType.Float32;
+
+    /// <summary>
+    /// Runs <see cref="forward"/> and <see cref="ForwardToLastStage"/> on a copy of the network in <paramref name="precision"/>
+    /// (e.g. bfloat16 on a GPU, where TorchSharp has no autocast), on the network's device. The float32 weights stay
+    /// as they were, so a saved model and the weights' hash never change; only frozen layers may use the copy, since it
+    /// never learns. Call it after moving the backbone to its device.
+    /// </summary>
+    public void RunFrozenLayersIn(ScalarType precision)
+    {
+        reduced?.Dispose();
+        reduced = null;
+        if (precision == ScalarType.Float32)
+            return;
+        var copy = new ResNet(network.Architecture);
+        using (no_grad())
+            copy.load_state_dict(network.state_dict());
+        copy.to(network.parameters().First().device).to(precision).eval();
+        reduced = copy;
+    }
+
+    /// <summary>All of the backbone; on the reduced-precision copy when there is one, which only a wholly frozen backbone (transfer mode) makes.</summary>
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(network.call(normalizer.call(images)));
+        var net = reduced ?? network;
+        return scope.MoveToOuter(net.call(normalizer.call(images).to(FrozenPrecision)).to(ScalarType.Float32));
+    }
+
+    /// <summary>The input normalisation and the stages before the last (partial mode keeps them frozen), in the frozen precision; float32 out.</summary>
+    public Tensor ForwardToLastStage(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var net = reduced ?? network;
+        return scope.MoveToOuter(net.ForwardToLastStage(normalizer.call(images).to(FrozenPrecision)).to(ScalarType.Float32));
+    }
+
+    /// <summary>The last stage and the pooling in float32 (partial mode trains them).</summary>
+    public Tensor ForwardLastStage(Tensor x) => network.ForwardLastStage(x);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            reduced?.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -3,6 +3,7 @@ using Pipeline.ModelZoo.Backbones;
 using Pipeline.ModelZoo.Files;
 using Pipeline.Tensors;
 using Pipeline.Contracts;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -12,11 +13,13 @@ namespace Pipeline.ModelZoo.Classification;
 /// <summary>
 /// A pretrained backbone with a new linear head for <see cref="Classes"/>. Input: a uint8 [N, H, W, 3] RGB batch;
 /// output: logits. In <see cref="TrainingMode.Transfer"/> the backbone never learns and stays in eval mode (its
-/// BatchNorm statistics never change), even when the classifier is put in train mode.
+/// BatchNorm statistics never change), even when the classifier is put in train mode; in <see cref="TrainingMode.Partial"/>
+/// the same holds for every layer before the backbone's last stage.
 /// </summary>
 public sealed class ImageClassifier : Module<Tensor, Tensor>
 {
     private const string HeadPrefix = "head.";
+    private const string LastStagePrefix = "backbone.network.layer4.";
 
     private readonly Backbone backbone;
     private readonly Linear head;
@@ -36,12 +39,9 @@ public sealed class ImageClassifier : Module<Tensor, Tensor>
         Classes = classes;
         Mode = mode;
         RegisterComponents();
-        if (mode == TrainingMode.Transfer)
-        {
-            foreach (var parameter in backbone.parameters())
-                parameter.requires_grad = false;
-            backbone.eval();
-        }
+        FreezeWhatNeverLearns();
+        // Modules start in train mode; this puts the frozen layers in eval mode, where they stay.
+        train();
     }
 
     public IReadOnlyList<string> Classes { get; }
@@ -49,12 +49,53 @@ public sealed class ImageClassifier : Module<Tensor, Tensor>
     public PreprocessingSpec Preprocessing { get; }
     public Backbone Backbone => backbone;
 
-    /// <summary>What the optimizer updates: the head in transfer mode, everything in finetune mode.</summary>
+    /// <summary>What the optimizer updates: the head in transfer mode, the last stage and the head in partial mode, everything in finetune mode.</summary>
     public IEnumerable<Parameter> TrainableParameters() => TrainableNamedParameters().Select(pair => pair.Parameter);
 
-    /// <summary><see cref="TrainableParameters"/> with their state_dict names, in the same order.</summary>
-    public IEnumerable<(string Name, Parameter Parameter)> TrainableNamedParameters() =>
-        named_parameters().Where(pair => Mode != TrainingMode.Transfer || pair.name.StartsWith(HeadPrefix, StringComparison.Ordinal));
+    /// <summary><see cref="TrainableParameters"/> with their state_dict names, in the same order (the backbone's first, then the head's).</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> TrainableNamedParameters() => named_parameters().Where(pair => IsTrainable(pair.name));
+
+    /// <summary>The trainable parameters of the backbone (none in transfer mode), in <see cref="TrainableParameters"/>' order.</summary>
+    public IEnumerable<Parameter> TrainableBackboneParameters() =>
+        TrainableNamedParameters().Where(pair => !IsHead(pair.Name)).Select(pair => pair.Parameter);
+
+    public IEnumerable<Parameter> HeadParameters() => head.parameters();
+
+    /// <summary>The device the classifier's weights are on.</summary>
+    public Device Device => head.weight!.device;
+
+    /// <summary>Moves the weights to <paramref name="device"/> (the trainer moves batches and features there too).</summary>
+    public void MoveTo(Device device)
+    {
+        this.to(device);
+        // Moving makes new parameters; keep the frozen ones frozen whatever the move did.
+        FreezeWhatNeverLearns();
+    }
+
+    private void FreezeWhatNeverLearns()
+    {
+        foreach (var (name, parameter) in named_parameters())
+            parameter.requires_grad = IsTrainable(name);
+    }
+
+    private static bool IsHead(string name) => name.StartsWith(HeadPrefix, StringComparison.Ordinal);
+
+    private bool IsTrainable(string name) => Mode switch
+    {
+        TrainingMode.Transfer => IsHead(name),
+        TrainingMode.Partial => IsHead(name) || name.StartsWith(LastStagePrefix, StringComparison.Ordinal),
+        _ => true,
+    };
+
+    /// <summary>
+    /// Runs the layers that never learn in reduced precision (bfloat16 on a GPU; see <see cref="Backbone.RunFrozenLayersIn"/>):
+    /// the whole backbone in transfer mode, the stages before the last in partial mode, nothing in finetune mode.
+    /// </summary>
+    public void RunFrozenLayersIn(ScalarType precision)
+    {
+        if (Mode != TrainingMode.Finetune)
+            backbone.RunFrozenLayersIn(precision);
+    }
 
     public override Tensor forward(Tensor images)
     {
@@ -62,13 +103,27 @@ public sealed class ImageClassifier : Module<Tensor, Tensor>
         return scope.MoveToOuter(Classify(Features(images)));
     }
 
-    /// <summary>Pooled backbone features; in transfer mode computed without autograd (nothing upstream learns).</summary>
+    /// <summary>Pooled backbone features; the frozen layers (all in transfer mode, those before the last stage in partial mode) run without autograd.</summary>
     public Tensor Features(Tensor images)
     {
-        if (Mode != TrainingMode.Transfer)
-            return backbone.call(images);
-        using var noGrad = no_grad();
-        return backbone.call(images);
+        switch (Mode)
+        {
+            case TrainingMode.Transfer:
+            {
+                using var noGrad = no_grad();
+                return backbone.call(images);
+            }
+            case TrainingMode.Partial:
+            {
+                using var scope = NewDisposeScope();
+                Tensor frozen;
+                using (no_grad())
+                    frozen = backbone.ForwardToLastStage(images);
+                return scope.MoveToOuter(backbone.ForwardLastStage(frozen));
+            }
+            default:
+                return backbone.call(images);
+        }
     }
 
     /// <summary>The head alone, for features computed once and reused (a frozen backbone gives the same features every epoch).</summary>
@@ -77,8 +132,11 @@ public sealed class ImageClassifier : Module<Tensor, Tensor>
     public override void train(bool train = true)
     {
         base.train(train);
-        if (Mode == TrainingMode.Transfer)
-            backbone.eval();
+        if (Mode == TrainingMode.Finetune)
+            return;
+        backbone.eval();
+        if (Mode == TrainingMode.Partial)
+            backbone.Network.LastStage.train(train);
     }
 
     /// <summary>Softmax probabilities and the most probable class for every image of a split, in eval mode.</summary>
@@ -99,7 +157,7 @@ public sealed class ImageClassifier : Module<Tensor, Tensor>
                 using (var scope = NewDisposeScope())
                 using (no_grad())
                 {
-                    var batch = ImageBatch.Pixels(images, indices.AsSpan(start, count), Backbone.Network.parameters().First().device);
+                    var batch = ImageBatch.Pixels(images, indices.AsSpan(start, count), Device);
                     var probs = functional.softmax(forward(batch), 1).cpu().data<float>().ToArray();
                     for (var i = 0; i < count; i++)
                     {

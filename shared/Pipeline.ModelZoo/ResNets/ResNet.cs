@@ -44,13 +44,29 @@ public sealed class ResNet : Module<Tensor, Tensor>
 
     public ResNetArchitecture Architecture { get; }
 
+    /// <summary>The last residual stage (layer4), which partial training unfreezes.</summary>
+    public Module<Tensor, Tensor> LastStage => layer4;
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = maxpool.call(relu.call(bn1.call(conv1.call(input))));
-        x = layer4.call(layer3.call(layer2.call(layer1.call(x))));
-        x = avgpool.call(x).flatten(1);
+        var x = ForwardLastStage(ForwardToLastStage(input));
         return scope.MoveToOuter(fc is null ? x : fc.call(x));
+    }
+
+    /// <summary>The stem and the stages before the last: what partial training keeps frozen.</summary>
+    public Tensor ForwardToLastStage(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = maxpool.call(relu.call(bn1.call(conv1.call(input))));
+        return scope.MoveToOuter(layer3.call(layer2.call(layer1.call(x))));
+    }
+
+    /// <summary>The last stage and the pooling, from <see cref="ForwardToLastStage"/>'s output to the pooled features (no <c>fc</c>).</summary>
+    public Tensor ForwardLastStage(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return scope.MoveToOuter(avgpool.call(layer4.call(x)).flatten(1));
     }
 
     /// <summary>Each convolution's state_dict prefix paired with its BatchNorm's, in the order the forward pass runs them

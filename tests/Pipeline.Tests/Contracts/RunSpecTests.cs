@@ -24,6 +24,12 @@ public sealed class RunSpecTests
     [InlineData("""{ "dataset": "d", "training": { "mode": 1 } }""")]
     [InlineData("""{ "dataset": "d", "preprocessing": { "resize": 0 } }""")]
     [InlineData("""{ "dataset": "d", "training": { "mode": "sideways" } }""")]
+    [InlineData("""{ "dataset": "d", "training": { "mode": 7 } }""")]
+    [InlineData("""{ "dataset": "d", "training": { "mode": "7" } }""")]
+    [InlineData("""{ "dataset": "d", "Training": { "Mode": "foo" } }""")]
+    [InlineData("""{ "dataset": "d", "training": { "schedule": "linear" } }""")]
+    [InlineData("""{ "dataset": "d", "training": { "classWeights": 1 } }""")]
+    [InlineData("""{ "dataset": "d", "training": { "device": "gpu" } }""")]
     [InlineData("""{ "training": {} }""")]
     [InlineData("""{ "dataset": "d", "evaluation": null }""")]
     public void Numbers_for_enums_unknown_names_missing_datasets_and_null_groups_are_refused(string json)
@@ -39,7 +45,66 @@ public sealed class RunSpecTests
         Assert.Equal((42, 15, 32, 1e-3, TrainingMode.Transfer), (spec.Seed, spec.Training.Epochs, spec.Training.BatchSize, spec.Training.LearningRate, spec.Training.Mode));
         Assert.Equal((224, ResizeMode.Crop, "#ffffff"), (spec.Preprocessing.ImageSize, spec.Preprocessing.Resize, spec.Preprocessing.Background));
         Assert.Equal(WeightsReference.MlNetResNet18, spec.Training.EffectiveWeights);
+        Assert.Equal((null, 0.0, 0.0, null, 15.0, true), (spec.Training.BackboneLearningRate, spec.Training.WeightDecay, spec.Training.LabelSmoothing,
+            spec.Training.Patience, spec.Training.Rotation, spec.Training.Flip));
+        Assert.Equal((LearningRateSchedule.Constant, ClassWeighting.None, TrainingDevice.Auto), (spec.Training.Schedule, spec.Training.ClassWeights, spec.Training.Device));
+        Assert.Equal(spec.Training.LearningRate, spec.Training.EffectiveBackboneLearningRate);
         Assert.Empty(spec.Validate());
+    }
+
+    [Fact]
+    public void The_training_options_are_camel_case_json_with_their_enums_by_name()
+    {
+        var training = new TrainingSpec
+        {
+            Backbone = BackboneNames.MlNetResNet18, Mode = TrainingMode.Partial, BackboneLearningRate = 1e-4, WeightDecay = 1e-4, LabelSmoothing = 0.1, Patience = 3,
+            Rotation = 10, Flip = false, Schedule = LearningRateSchedule.Cosine, ClassWeights = ClassWeighting.Balanced, Device = TrainingDevice.Cuda,
+        };
+
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(training, PipelineJson.Options));
+
+        var root = json.RootElement;
+        Assert.Equal(("partial", "cosine", "balanced", "cuda"), (root.GetProperty("mode").GetString(), root.GetProperty("schedule").GetString(),
+            root.GetProperty("classWeights").GetString(), root.GetProperty("device").GetString()));
+        Assert.Equal((1e-4, 1e-4, 0.1, 3, 10.0, false), (root.GetProperty("backboneLearningRate").GetDouble(), root.GetProperty("weightDecay").GetDouble(),
+            root.GetProperty("labelSmoothing").GetDouble(), root.GetProperty("patience").GetInt32(), root.GetProperty("rotation").GetDouble(), root.GetProperty("flip").GetBoolean()));
+        Assert.Equal(training, JsonSerializer.Deserialize<TrainingSpec>(root.GetRawText(), PipelineJson.Options));
+        Assert.Empty(new RunSpec { Dataset = "d", Training = training }.Validate());
+    }
+
+    [Theory]
+    [InlineData("training.backboneLearningRate", """{ "backboneLearningRate": 0 }""")]
+    [InlineData("training.backboneLearningRate", """{ "backboneLearningRate": "NaN" }""")]
+    [InlineData("training.weightDecay", """{ "weightDecay": -1e-4 }""")]
+    [InlineData("training.weightDecay", """{ "weightDecay": 2 }""")]
+    [InlineData("training.labelSmoothing", """{ "labelSmoothing": 1 }""")]
+    [InlineData("training.labelSmoothing", """{ "labelSmoothing": -0.1 }""")]
+    [InlineData("training.patience", """{ "patience": 0 }""")]
+    [InlineData("training.rotation", """{ "rotation": -1 }""")]
+    [InlineData("training.rotation", """{ "rotation": 181 }""")]
+    [InlineData("training.rotation", """{ "rotation": "Infinity" }""")]
+    public void Each_bad_training_option_is_reported_under_its_own_field_alone(string field, string trainingJson)
+    {
+        var training = JsonSerializer.Deserialize<TrainingSpec>(trainingJson, PipelineJson.Options)! with { Backbone = BackboneNames.MlNetResNet18 };
+
+        var errors = new RunSpec { Dataset = "d", Training = training }.Validate();
+
+        Assert.Equal([field], errors.Keys);
+    }
+
+    [Fact]
+    public void Undefined_enum_values_are_refused_with_the_names_they_may_take()
+    {
+        var training = new TrainingSpec
+        {
+            Backbone = BackboneNames.MlNetResNet18, Mode = (TrainingMode)7, Schedule = (LearningRateSchedule)2, ClassWeights = (ClassWeighting)(-1), Device = (TrainingDevice)3,
+        };
+
+        var errors = new RunSpec { Dataset = "d", Training = training }.Validate();
+
+        Assert.Equal(["training.classWeights", "training.device", "training.mode", "training.schedule"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("must be one of transfer, finetune, partial (got 7)", Assert.Single(errors["training.mode"]));
+        Assert.Equal("must be one of auto, cpu, cuda (got 3)", Assert.Single(errors["training.device"]));
     }
 
     [Fact]

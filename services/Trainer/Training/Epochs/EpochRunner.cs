@@ -2,18 +2,18 @@ using System.Diagnostics;
 using Pipeline.ModelZoo;
 using Pipeline.ModelZoo.Classification;
 using Pipeline.Runs;
-using TorchSharp.Modules;
+using Pipeline.Trainer.Training.Optimization;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Pipeline.Trainer.Training.Epochs;
 
-/// <summary>The synchronous part of an epoch: shuffled training batches from <paramref name="inputs"/>, then validation.</summary>
-internal sealed class EpochRunner(ImageClassifier classifier, Adam optimizer, IEpochInputs inputs, int batchSize)
+/// <summary>The synchronous part of an epoch: the schedule's learning rate, shuffled training batches from <paramref name="inputs"/>, then validation.</summary>
+internal sealed class EpochRunner(ImageClassifier classifier, TrainingOptimizer optimizer, TrainingLoss loss, IEpochInputs inputs, int batchSize)
 {
     public EpochRecord Run(int epoch, int seed, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        optimizer.StartEpoch(epoch);
         // One stream per (seed, epoch) (not HashCode.Combine: that is salted per process): a resumed trial shuffles and augments epoch k exactly as an uninterrupted one.
         var random = new Random(unchecked(seed * 1_000_003 + epoch));
         var order = Enumerable.Range(0, inputs.Count).ToArray();
@@ -28,11 +28,11 @@ internal sealed class EpochRunner(ImageClassifier classifier, Adam optimizer, IE
             using (NewDisposeScope())
             {
                 var (logits, labels) = inputs.Forward(batch, random);
-                var loss = functional.cross_entropy(logits, labels);
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                lossSum += loss.item<float>() * batch.Length;
+                var batchLoss = loss.Of(logits, labels);
+                optimizer.Adam.zero_grad();
+                batchLoss.backward();
+                optimizer.Adam.step();
+                lossSum += batchLoss.item<float>() * batch.Length;
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
             }
             LibTorchMemory.ReleaseUnreachableTensors();

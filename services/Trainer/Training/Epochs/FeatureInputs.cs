@@ -8,6 +8,7 @@ namespace Pipeline.Trainer.Training.Epochs;
 /// The cached path: epochs train the head alone on features computed once. Each image of a batch takes one of its views,
 /// drawn from the epoch's random stream: every batch mixes plain and augmented views and each epoch a different mix,
 /// which is closest to the exact path's fresh augmentation; being drawn from (seed, epoch), a resumed trial draws the same.
+/// Features stay where they were read; each batch moves to the classifier's device.
 /// </summary>
 internal sealed class FeatureInputs(ImageClassifier classifier, FeatureSet train, FeatureSet validation) : IEpochInputs
 {
@@ -23,7 +24,8 @@ internal sealed class FeatureInputs(ImageClassifier classifier, FeatureSet train
             rows[i] = (long)view * train.Count + batch[i];
             images[i] = batch[i];
         }
-        return (classifier.Classify(train.Rows(rows)), train.Labels.index_select(0, tensor(images)));
+        var device = classifier.Device;
+        return (classifier.Classify(train.Rows(rows).to(device)), train.Labels.index_select(0, tensor(images)).to(device));
     }
 
     public (double Loss, double Accuracy) Validate(CancellationToken cancellationToken)
@@ -31,7 +33,8 @@ internal sealed class FeatureInputs(ImageClassifier classifier, FeatureSet train
         classifier.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return Scores.Of(classifier.Classify(validation.Features[0]), validation.Labels);
+        var device = classifier.Device;
+        return Scores.Of(classifier.Classify(validation.Features[0].to(device)), validation.Labels.to(device));
     }
 
     public void Dispose()

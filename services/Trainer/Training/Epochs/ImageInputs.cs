@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Trainer.Training.Epochs;
 
-/// <summary>The exact path: every epoch runs freshly augmented images through the whole classifier (finetune, or transfer with --exact).</summary>
+/// <summary>The exact path: every epoch runs freshly augmented images through the whole classifier (finetune, partial, or transfer with --exact), on its device.</summary>
 internal sealed class ImageInputs(ImageClassifier classifier, RandomRotationFlip augmentation, SplitImages train, SplitImages validation, int batchSize)
     : IEpochInputs
 {
@@ -16,7 +16,7 @@ internal sealed class ImageInputs(ImageClassifier classifier, RandomRotationFlip
     public int Count => train.Count;
 
     public (Tensor Logits, Tensor Labels) Forward(ReadOnlySpan<int> batch, Random random) =>
-        (classifier.call(augmentation.Apply(ImageBatch.Pixels(train, batch), random)), ImageBatch.Labels(train, batch));
+        (classifier.call(augmentation.Apply(ImageBatch.Pixels(train, batch, classifier.Device), random)), ImageBatch.Labels(train, batch, classifier.Device));
 
     public (double Loss, double Accuracy) Validate(CancellationToken cancellationToken)
     {
@@ -24,15 +24,15 @@ internal sealed class ImageInputs(ImageClassifier classifier, RandomRotationFlip
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var all = Enumerable.Range(0, validation.Count).ToArray();
-        var labels = ImageBatch.Labels(validation, all);
+        var labels = ImageBatch.Labels(validation, all, classifier.Device);
         Tensor logits;
         if (classifier.Mode == TrainingMode.Transfer)
         {
-            _validationFeatures ??= Batched(all, batch => classifier.Features(ImageBatch.Pixels(validation, batch)), cancellationToken).DetachFromDisposeScope();
+            _validationFeatures ??= Batched(all, batch => classifier.Features(ImageBatch.Pixels(validation, batch, classifier.Device)), cancellationToken).DetachFromDisposeScope();
             logits = classifier.Classify(_validationFeatures);
         }
         else
-            logits = Batched(all, batch => classifier.call(ImageBatch.Pixels(validation, batch)), cancellationToken);
+            logits = Batched(all, batch => classifier.call(ImageBatch.Pixels(validation, batch, classifier.Device)), cancellationToken);
         return Scores.Of(logits, labels);
     }
 

@@ -40,7 +40,7 @@ public sealed class FeatureExtractor(ILogger logger)
                     var count = Math.Min(batchSize, images.Count - start);
                     using (NewDisposeScope())
                     {
-                        var pixels = ImageBatch.Pixels(images, indices.AsSpan(start, count));
+                        var pixels = ImageBatch.Pixels(images, indices.AsSpan(start, count), classifier.Device);
                         if (view > 0)
                             pixels = augmentation.Apply(pixels, random);
                         features[view].narrow(0, start, count).copy_(classifier.Features(pixels).to(ScalarType.Float32));

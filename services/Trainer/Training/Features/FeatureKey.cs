@@ -34,7 +34,7 @@ public sealed record FeatureKey
     public double? FlipProbability { get; init; }
     public int? Seed { get; init; }
 
-    /// <summary>The backbone's dtype, which the features are computed (and stored) in.</summary>
+    /// <summary>The dtype the frozen backbone computes in (float32, or bfloat16 on a GPU); features are stored as float32 either way.</summary>
     public required string Precision { get; init; }
 
     /// <summary>Features of <paramref name="split"/> through <paramref name="classifier"/>'s backbone, <paramref name="views"/> per image.</summary>
@@ -52,7 +52,7 @@ public sealed record FeatureKey
             MaxDegrees = augmented ? augmentation.MaxDegrees : null,
             FlipProbability = augmented ? augmentation.FlipProbability : null,
             Seed = augmented ? seed : null,
-            Precision = classifier.Backbone.Network.parameters().First().dtype.ToString(),
+            Precision = classifier.Backbone.FrozenPrecision.ToString(),
         };
     }
 
