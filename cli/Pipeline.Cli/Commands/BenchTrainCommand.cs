@@ -8,6 +8,7 @@ using Pipeline.ModelZoo.Classification;
 using Pipeline.Preprocessor.Preprocessing;
 using Pipeline.Storage;
 using Pipeline.Trainer.Training;
+using Pipeline.Trainer.Training.Features;
 using static TorchSharp.torch;
 
 namespace Pipeline.Cli.Commands;
@@ -136,10 +137,18 @@ public static class BenchTrainCommand
         await using (var file = await store.OpenSeekableAsync(modelKey, cancellationToken))
             model = ImageClassifier.Load(file);
         using (model)
-        using (var test = await trainer.FeaturesAsync(model, request.Manifest, DatasetSplits.Test, views: 1, request.Seed, request.Training.BatchSize, cancellationToken))
-        using (NewDisposeScope())
-        using (no_grad())
-            return model.Classify(test.Features[0]).argmax(1).eq(test.Labels).sum().item<long>() / (double)test.Count;
+        {
+            var test = await trainer.FeaturesAsync(model, request.Manifest, DatasetSplits.Test, views: 1, request.Seed, request.Training.BatchSize, cancellationToken);
+            long correct = 0;
+            foreach (var batch in test.Batches(request.Training.BatchSize, shuffle: null, cancellationToken))
+                using (NewDisposeScope())
+                using (no_grad())
+                {
+                    var (features, labels) = FeatureBatch.Of(batch, () => 0);
+                    correct += model.Classify(features).argmax(1).eq(labels).sum().item<long>();
+                }
+            return correct / (double)test.Count;
+        }
     }
 
     private static void Summarise(TrainBenchJson result) => Console.Error.WriteLine(
