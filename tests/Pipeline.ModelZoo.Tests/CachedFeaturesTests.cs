@@ -9,7 +9,6 @@ using Pipeline.Storage;
 using Pipeline.Trainer.Training;
 using Pipeline.Trainer.Training.Features;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace Pipeline.ModelZoo.Tests;
 
@@ -17,7 +16,8 @@ namespace Pipeline.ModelZoo.Tests;
 public sealed class CachedFeaturesTests(BackboneFixture fixture, ITestOutputHelper output)
 {
     private const int Seed = 5;
-    private const string FeatureObjects = "/features/";
+    /// <summary>One chunk per shard, and these splits have one shard each.</summary>
+    private const string FeatureObjects = "/chunk-";
     private const string Shards = "/shard-";
 
     private static TrainingSpec Spec(int epochs, int views = 1, bool exact = false) =>
@@ -72,40 +72,89 @@ public sealed class CachedFeaturesTests(BackboneFixture fixture, ITestOutputHelp
     }
 
     [Fact]
-    public async Task Two_trials_storing_the_same_features_at_once_leave_one_complete_object_that_both_use()
+    public async Task Two_trials_storing_the_same_features_at_once_leave_one_complete_set_that_both_use()
     {
         using var folder = new TempDirectory();
         var store = new FileSystemObjectStore(folder.Path);
         var cache = new FeatureCache(store, NullLogger.Instance);
-        var key = new FeatureKey
-        {
-            Backbone = BackboneNames.MlNetResNet18, WeightsSha256 = "weights", Normalization = InputNormalization.ImageNet,
-            DatasetFingerprint = "dataset", Split = DatasetSplits.Train, Views = 1, Precision = "Float32",
-        };
+        var key = Key();
         var started = 0;
         var bothComputing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        async Task<FeatureSet> Compute(float value)
+        IEnumerable<FeatureChunk> Compute(float value)
         {
             // Both computations are under way before either stores its result: the writes race.
             if (Interlocked.Increment(ref started) == 2)
                 bothComputing.SetResult();
-            await bothComputing.Task;
-            return new FeatureSet(full(1, 5, 8, value), arange(5, ScalarType.Int64));
+            bothComputing.Task.Wait();
+            yield return Chunk(count: 5, value);
+            yield return Chunk(count: 3, value);
         }
 
         var results = await Task.WhenAll(
             Task.Run(() => cache.GetOrComputeAsync(key, () => Compute(1), CancellationToken.None)),
             Task.Run(() => cache.GetOrComputeAsync(key, () => Compute(2), CancellationToken.None)));
 
-        using var first = results[0];
-        using var second = results[1];
-        Assert.Equal([key.ObjectKey], await ListAsync(store, "prepared/"));
-        Assert.Equal([Path.GetFileName(key.ObjectKey)], Directory.GetFiles(Path.GetDirectoryName(store.PathOf(key.ObjectKey))!).Select(Path.GetFileName));
-        await using var file = await store.OpenSeekableAsync(key.ObjectKey);
-        using var stored = FeatureSet.Read(file, key);
-        Assert.True(first.Features.eq(stored.Features).all().item<bool>() && second.Features.eq(stored.Features).all().item<bool>(),
-            "both trials use the stored features");
+        Assert.Equal(results[0].Index.Chunks, results[1].Index.Chunks);
+        // The index and the winner's two chunks: the loser removed its own.
+        Assert.Equal([key.ObjectKey, .. results[0].Index.Chunks.Select(chunk => chunk.Key)], await ListAsync(store, "prepared/"));
+        var values = Read(results[1]).Select(row => row.Value).Distinct().ToList();
+        Assert.Single(values);
+        Assert.Equal(8, Read(results[0]).Count);
     }
+
+    [Fact]
+    public async Task Chunked_features_round_trip_in_order_and_a_half_written_set_is_never_reused()
+    {
+        using var folder = new TempDirectory();
+        var store = new FileSystemObjectStore(folder.Path);
+        var cache = new FeatureCache(store, NullLogger.Instance);
+        var key = Key();
+        IEnumerable<FeatureChunk> Crashing()
+        {
+            yield return Chunk(count: 4, value: 7);
+            throw new IOException("the trainer died mid-way");
+        }
+
+        await Assert.ThrowsAsync<IOException>(() => cache.GetOrComputeAsync(key, Crashing, CancellationToken.None));
+        Assert.Empty(await ListAsync(store, "prepared/"));
+
+        var computed = 0;
+        IEnumerable<FeatureChunk> Complete()
+        {
+            computed++;
+            yield return Chunk(count: 4, value: 1);
+            yield return Chunk(count: 2, value: 2);
+        }
+        var first = await cache.GetOrComputeAsync(key, Complete, CancellationToken.None);
+        var again = await cache.GetOrComputeAsync(key, Complete, CancellationToken.None);
+        Assert.Equal(1, computed);
+        var rows = Read(again);
+        Assert.Equal([0, 1, 2, 3, 0, 1], rows.Select(row => row.Label));
+        Assert.Equal([1f, 1, 1, 1, 2, 2], rows.Select(row => row.Value));
+        Assert.Equal(first.Index.Chunks, again.Index.Chunks);
+
+        // A chunk damaged after the index was written: the set is dropped and computed again, never half used.
+        await File.WriteAllBytesAsync(store.PathOf(again.Index.Chunks[1].Key), [1, 2, 3]);
+        var recomputed = await cache.GetOrComputeAsync(key, Complete, CancellationToken.None);
+        Assert.Equal(2, computed);
+        Assert.Equal(6, Read(recomputed).Count);
+    }
+
+    private static FeatureKey Key() => new()
+    {
+        Backbone = BackboneNames.MlNetResNet18, WeightsSha256 = "weights", Normalization = InputNormalization.ImageNet,
+        DatasetFingerprint = "dataset", Split = DatasetSplits.Train, Views = 1, Precision = "Float32",
+    };
+
+    /// <summary>A chunk of <paramref name="count"/> images whose features are all <paramref name="value"/> and whose labels count up.</summary>
+    private static FeatureChunk Chunk(int count, float value) =>
+        new(Enumerable.Repeat(value, count * 8).ToArray(), Enumerable.Range(0, count).Select(label => (long)label).ToArray(), views: 1, dimension: 8);
+
+    /// <summary>Every image's first feature and label, in stored order.</summary>
+    private static List<(float Value, long Label)> Read(StoredFeatures features) =>
+        features.Batches(batchSize: 3, shuffle: null, CancellationToken.None)
+            .SelectMany(batch => batch.Select(item => (item.Chunk.Row(0, item.Index)[0], item.Chunk.Label(item.Index))))
+            .ToList();
 
     [Fact]
     public async Task Cached_features_with_one_view_train_the_head_as_the_exact_path_does_without_augmentation()

@@ -2,12 +2,15 @@ using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
+using Pipeline.Cli.Benchmarks;
 using Pipeline.Datasets;
 using Pipeline.ModelZoo.Backbones;
 using Pipeline.ModelZoo.Classification;
 using Pipeline.Preprocessor.Preprocessing;
+using Pipeline.Runs;
 using Pipeline.Storage;
 using Pipeline.Trainer.Training;
+using Pipeline.Trainer.Training.Features;
 using static TorchSharp.torch;
 
 namespace Pipeline.Cli.Commands;
@@ -15,7 +18,8 @@ namespace Pipeline.Cli.Commands;
 /// <summary>
 /// `pipeline bench train`: transfer learning on cached features against the exact per-epoch path, on the same prepared
 /// data in one process, with the same seed and settings. Each invocation uses a fresh store, so the cached path pays
-/// for its feature extraction; it runs first, so it also pays for warming up.
+/// for its feature extraction; it runs first, so it also pays for warming up. With --memory it also reports each trial's
+/// peak resident set and the resident set after every epoch (docs/benchmarks.md#memory).
 /// </summary>
 public static class BenchTrainCommand
 {
@@ -43,12 +47,18 @@ public static class BenchTrainCommand
         var paths = ChoiceOption.Create("--paths",
             "both: the cached and the exact path; cached or exact: only that one (the other's figures are null). The exact path ignores --views.", TrainBenchPaths.Both);
         var training = new TrainingOptions();
+        var mode = ChoiceOption.Create("--mode",
+            "transfer: a frozen backbone and a new head; finetune or partial: the backbone (or its last stage) learns too (exact path only: give --paths exact).", TrainingMode.Transfer);
+        var memory = new Option<bool>("--memory")
+        {
+            Description = "Also measure memory: each trial's peak resident set (VmHWM, reset after the dataset is prepared) and the resident set after every epoch, in MiB (Linux).",
+        };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the figures on stdout (progress stays on stderr)." };
         var command = new Command("train",
             "Trains a transfer-learning head on DIR twice, on cached backbone features and on the exact per-epoch path, and " +
-            "reports both times, training images per second and test accuracies. Exit code 0 when both trained, 2 for bad options.")
+            "reports both times, training images per second and test accuracies (with --memory also the resident set). Exit code 0 when both trained, 2 for bad options.")
         {
-            dataDir, backbone, epochs, views, batchSize, threads, seed, paths, json,
+            dataDir, backbone, epochs, views, batchSize, threads, seed, paths, mode, memory, json,
         };
         foreach (var option in training.All)
             command.Options.Add(option);
@@ -63,6 +73,7 @@ public static class BenchTrainCommand
                 Training = training.Apply(parse, new TrainingSpec
                 {
                     Backbone = parse.GetValue(backbone)!,
+                    Mode = ChoiceOption.Parse<TrainingMode>(parse.GetValue(mode)!),
                     Epochs = parse.GetValue(epochs),
                     Views = parse.GetValue(views),
                     BatchSize = parse.GetValue(batchSize),
@@ -70,13 +81,16 @@ public static class BenchTrainCommand
                 }),
             };
             var problems = spec.Validate().SelectMany(pair => pair.Value.Select(message => $"{pair.Key}: {message}.")).ToList();
+            var which = ChoiceOption.Parse<TrainBenchPaths>(parse.GetValue(paths)!);
+            if (spec.Training.Mode != TrainingMode.Transfer && which != TrainBenchPaths.Exact)
+                problems.Add("--mode: only transfer has cached features; give --paths exact to benchmark other modes.");
             if (!Directory.Exists(folder))
                 problems.Add($"DIR: the data folder '{folder}' does not exist.");
             if (problems.Count > 0)
                 return Fail(asJson, string.Join(" ", problems), ExitCodes.BadInput);
             try
             {
-                var result = await RunAsync(spec, folder, ChoiceOption.Parse<TrainBenchPaths>(parse.GetValue(paths)!), cancellationToken);
+                var result = await RunAsync(spec, folder, which, parse.GetValue(memory), cancellationToken);
                 if (asJson)
                     CommandOutput.Json(result);
                 else
@@ -91,7 +105,7 @@ public static class BenchTrainCommand
         return command;
     }
 
-    private static async Task<TrainBenchJson> RunAsync(RunSpec spec, string folder, TrainBenchPaths paths, CancellationToken cancellationToken)
+    private static async Task<TrainBenchJson> RunAsync(RunSpec spec, string folder, TrainBenchPaths paths, bool memory, CancellationToken cancellationToken)
     {
         var work = Directory.CreateTempSubdirectory("pipeline-bench-train-");
         try
@@ -106,14 +120,14 @@ public static class BenchTrainCommand
             var trainer = new ClassifierTrainer(store, new BackboneRegistry(store, logger: loggers.CreateLogger<BackboneRegistry>()), loggers.CreateLogger<ClassifierTrainer>());
             var runId = Guid.NewGuid();
             var training = spec.Training;
-            var cached = paths == TrainBenchPaths.Exact ? null : await TrainAsync(trainer, store, new TrainingRequest(runId, CachedTrial, training, spec.Seed, manifest), cancellationToken);
-            var exact = paths == TrainBenchPaths.Cached ? null : await TrainAsync(trainer, store, new TrainingRequest(runId, ExactTrial, training with { Exact = true }, spec.Seed, manifest), cancellationToken);
+            var cached = paths == TrainBenchPaths.Exact ? null : await TrainAsync(trainer, store, new TrainingRequest(runId, CachedTrial, training, spec.Seed, manifest), memory, cancellationToken);
+            var exact = paths == TrainBenchPaths.Cached ? null : await TrainAsync(trainer, store, new TrainingRequest(runId, ExactTrial, training with { Exact = true }, spec.Seed, manifest), memory, cancellationToken);
             var trainImages = manifest[DatasetSplits.Train].Count;
             var trained = (double)trainImages * training.Epochs;
             return new TrainBenchJson(1, training.Backbone, training.Epochs, training.Views, training.Threads,
                 trainImages, manifest[DatasetSplits.Validation].Count, manifest[DatasetSplits.Test].Count,
                 cached?.Seconds, exact?.Seconds, exact?.Seconds / cached?.Seconds, trained / cached?.Seconds, trained / exact?.Seconds,
-                cached?.TestAccuracy, exact?.TestAccuracy, null);
+                cached?.TestAccuracy, exact?.TestAccuracy, null, training.Mode, cached?.Memory, exact?.Memory);
         }
         finally
         {
@@ -121,14 +135,26 @@ public static class BenchTrainCommand
         }
     }
 
-    /// <summary>Trains one trial and scores its model on the test split; only the training is timed.</summary>
-    private static async Task<(double Seconds, double TestAccuracy)?> TrainAsync(ClassifierTrainer trainer, IObjectStore store, TrainingRequest request,
-        CancellationToken cancellationToken)
+    /// <summary>Trains one trial and scores its model on the test split; only the training is timed (and measured, with <paramref name="memory"/>).</summary>
+    private static async Task<(double Seconds, double TestAccuracy, TrainMemoryJson? Memory)?> TrainAsync(ClassifierTrainer trainer, IObjectStore store,
+        TrainingRequest request, bool memory, CancellationToken cancellationToken)
     {
+        var epochResidentMiB = new List<double>();
+        Func<EpochRecord, int, Task>? onEpoch = null;
+        if (memory)
+        {
+            ResidentMemory.ResetPeak();
+            onEpoch = (_, _) =>
+            {
+                epochResidentMiB.Add(Math.Round(ResidentMemory.CurrentMiB(), 1));
+                return Task.CompletedTask;
+            };
+        }
         var clock = Stopwatch.StartNew();
-        var result = await trainer.TrainAsync(request, cancellationToken: cancellationToken);
+        var result = await trainer.TrainAsync(request, onEpoch, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
-        return (seconds, await TestAccuracyAsync(store, trainer, result.ModelKey, request, cancellationToken));
+        var measured = memory ? new TrainMemoryJson(Math.Round(ResidentMemory.PeakMiB(), 1), epochResidentMiB) : null;
+        return (seconds, await TestAccuracyAsync(store, trainer, result.ModelKey, request, cancellationToken), measured);
     }
 
     /// <summary>The trained model's accuracy on the test split, through test features computed once and shared by both models (one backbone).</summary>
@@ -143,19 +169,28 @@ public static class BenchTrainCommand
             var device = TrainingDevices.Resolve(request.Training.Device);
             model.MoveTo(device);
             model.RunFrozenLayersIn(TrainingDevices.FrozenPrecision(device));
-            using var test = await trainer.FeaturesAsync(model, request.Manifest, DatasetSplits.Test, views: 1, RandomRotationFlip.Of(request.Training), request.Seed,
+            var test = await trainer.FeaturesAsync(model, request.Manifest, DatasetSplits.Test, views: 1, RandomRotationFlip.Of(request.Training), request.Seed,
                 request.Training.BatchSize, cancellationToken);
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            return model.Classify(test.Features[0].to(device)).argmax(1).eq(test.Labels.to(device)).sum().item<long>() / (double)test.Count;
+            long correct = 0;
+            foreach (var batch in test.Batches(request.Training.BatchSize, shuffle: null, cancellationToken))
+                using (NewDisposeScope())
+                using (no_grad())
+                {
+                    var (features, labels) = FeatureBatch.Of(batch, () => 0, device);
+                    correct += model.Classify(features).argmax(1).eq(labels).sum().item<long>();
+                }
+            return correct / (double)test.Count;
         }
     }
 
     private static void Summarise(TrainBenchJson result) => Console.Error.WriteLine(
         $"{result.Backbone}, {result.Epochs} epochs, {result.TrainImages} training images, {result.Views} view(s) per image:{Environment.NewLine}" +
-        $"  cached features: {result.CachedSeconds:F1} s, {result.CachedImagesPerSecond:F1} img/s, test accuracy {result.CachedTestAccuracy:P1}{Environment.NewLine}" +
-        $"  exact path:      {result.ExactSeconds:F1} s, {result.ExactImagesPerSecond:F1} img/s, test accuracy {result.ExactTestAccuracy:P1}{Environment.NewLine}" +
+        $"  cached features: {result.CachedSeconds:F1} s, {result.CachedImagesPerSecond:F1} img/s, test accuracy {result.CachedTestAccuracy:P1}{Memory(result.CachedMemory)}{Environment.NewLine}" +
+        $"  exact path:      {result.ExactSeconds:F1} s, {result.ExactImagesPerSecond:F1} img/s, test accuracy {result.ExactTestAccuracy:P1}{Memory(result.ExactMemory)}{Environment.NewLine}" +
         $"  speedup {result.Speedup:F1}x (blank where a path did not run)");
+
+    private static string Memory(TrainMemoryJson? memory) =>
+        memory is null ? "" : $", peak RSS {memory.PeakResidentMiB:F0} MiB, RSS after each epoch {string.Join(" ", memory.EpochResidentMiB.Select(mib => mib.ToString("F0")))} MiB";
 
     private static int Fail(bool asJson, string message, int exitCode) => CommandOutput.Fail(asJson, TrainBenchJson.Rejected(message), message, exitCode);
 }

@@ -70,7 +70,7 @@ public static class EvaluateCommand
                         $"none of the {listing.Files.Count} images in '{folder}' could be read.", ExitCodes.RunFailed);
 
                 var relativePaths = loaded.Paths.Select(path => Path.GetRelativePath(folder, path)).ToList();
-                var scored = ModelScoring.Score(classifier, loaded.Images, relativePaths, evaluation, cancellationToken);
+                var scored = ModelScoring.Score(classifier, loaded.Images.Batches(evaluation.BatchSize), relativePaths, evaluation, cancellationToken);
                 var reportDir = parse.GetValue(output)?.FullName
                                 ?? Path.Combine(parse.GetValue(model.Store)!.FullName, "evaluations", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"));
                 await new ReportWriter().WriteAsync(new FileSystemObjectStore(reportDir), ReportFiles.In(""), new ReportInput

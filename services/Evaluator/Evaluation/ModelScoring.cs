@@ -1,5 +1,6 @@
 using Pipeline.Contracts;
 using Pipeline.Datasets;
+using Pipeline.Datasets.Streaming;
 using Pipeline.ModelZoo.Classification;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -12,27 +13,45 @@ public static class ModelScoring
 {
     private const int ThumbnailSize = 96;
 
-    /// <param name="images">Labels index into the classifier's classes.</param>
+    /// <param name="batches">The images in order, a batch at a time (a streamed split holds one batch in memory); labels index into the classifier's classes.</param>
     /// <param name="paths">Where image i came from, as the report shows it.</param>
-    public static ScoredModel Score(ImageClassifier classifier, SplitImages images, IReadOnlyList<string> paths, EvaluationSpec evaluation, CancellationToken cancellationToken)
+    public static ScoredModel Score<TImages>(ImageClassifier classifier, IEnumerable<IReadOnlyList<ChunkItem<TImages>>> batches, IReadOnlyList<string> paths,
+        EvaluationSpec evaluation, CancellationToken cancellationToken) where TImages : ILabelledImages
     {
-        var predictions = classifier.Predict(images, evaluation.BatchSize, cancellationToken);
-        var metrics = ClassificationMetrics.Compute(classifier.Classes, images.Labels, predictions.Labels,
-            predictions.Probabilities.SelectMany(row => row).ToArray());
-        return new ScoredModel(metrics, Mistakes(images, paths, predictions, evaluation.Mistakes));
+        var truth = new List<int>();
+        var predicted = new List<int>();
+        var probabilities = new List<float>();
+        // The most confident mistakes so far, least confident (then latest) on top: only these keep a thumbnail.
+        var mistakes = new PriorityQueue<MisclassifiedExample, (double Confidence, int Later)>();
+        foreach (var (batch, predictions) in classifier.PredictBatches(batches, cancellationToken))
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (label, guess, index) = (batch[i].Chunk.Label(batch[i].Index), predictions.Labels[i], truth.Count);
+                truth.Add(label);
+                predicted.Add(guess);
+                probabilities.AddRange(predictions.Probabilities[i]);
+                var rank = (Confidence: (double)predictions.Probabilities[i][guess], Later: -index);
+                if (guess == label || evaluation.Mistakes == 0 || (mistakes.Count == evaluation.Mistakes && rank.CompareTo(Least(mistakes)) <= 0))
+                    continue;
+                var example = new MisclassifiedExample(paths[index], classifier.Classes[label], classifier.Classes[guess], rank.Confidence,
+                    Thumbnail(batch[i].Chunk, batch[i].Index));
+                if (mistakes.Count == evaluation.Mistakes)
+                    mistakes.Dequeue();
+                mistakes.Enqueue(example, rank);
+            }
+        var metrics = ClassificationMetrics.Compute(classifier.Classes, truth.ToArray(), predicted.ToArray(), probabilities.ToArray());
+        // The most confident mistakes first: those say most about what the model confuses.
+        var ordered = mistakes.UnorderedItems.OrderByDescending(pair => pair.Priority).Select(pair => pair.Element).ToList();
+        return new ScoredModel(metrics, ordered);
     }
 
-    /// <summary>The most confident mistakes first: those say most about what the model confuses.</summary>
-    private static List<MisclassifiedExample> Mistakes(SplitImages images, IReadOnlyList<string> paths, Predictions predictions, int count) =>
-        Enumerable.Range(0, images.Count)
-            .Where(i => predictions.Labels[i] != images.Labels[i])
-            .OrderByDescending(i => predictions.Probabilities[i][predictions.Labels[i]])
-            .Take(count)
-            .Select(i => new MisclassifiedExample(paths[i], predictions.Classes[images.Labels[i]], predictions.Classes[predictions.Labels[i]],
-                predictions.Probabilities[i][predictions.Labels[i]], Thumbnail(images, i)))
-            .ToList();
+    private static (double, int) Least(PriorityQueue<MisclassifiedExample, (double Confidence, int Later)> mistakes)
+    {
+        mistakes.TryPeek(out _, out var least);
+        return least;
+    }
 
-    private static byte[] Thumbnail(SplitImages images, int index)
+    private static byte[] Thumbnail(ILabelledImages images, int index)
     {
         using var image = Image.LoadPixelData<Rgb24>(images.Image(index), images.Width, images.Height);
         image.Mutate(x => x.Resize(ThumbnailSize, ThumbnailSize));

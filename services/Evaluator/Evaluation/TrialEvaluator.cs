@@ -1,11 +1,12 @@
 using Pipeline.Datasets;
+using Pipeline.Datasets.Streaming;
 using Pipeline.ModelZoo.Classification;
 using Pipeline.Runs;
 using Pipeline.Storage;
 
 namespace Pipeline.Evaluator.Evaluation;
 
-/// <summary>Scores a trained model on the test split and writes the report. A finished report is reused, not redone.</summary>
+/// <summary>Scores a trained model on the test split, streamed a batch at a time, and writes the report. A finished report is reused, not redone.</summary>
 public sealed class TrialEvaluator(IObjectStore store, ReportWriter reports)
 {
     public async Task<TrialEvaluation> EvaluateAsync(EvaluationRequest command, CancellationToken cancellationToken)
@@ -20,11 +21,11 @@ public sealed class TrialEvaluator(IObjectStore store, ReportWriter reports)
 
         var manifest = await store.GetJsonAsync<DatasetManifest>(command.ManifestKey, cancellationToken);
         var history = await store.GetJsonAsync<TrainingHistory>(command.HistoryKey, cancellationToken);
-        var test = await SplitImages.LoadAsync(store, manifest, DatasetSplits.Test, cancellationToken);
+        var test = new SplitStream(store, manifest, DatasetSplits.Test);
         ScoredModel scored;
         await using (var model = await store.OpenSeekableAsync(command.ModelKey, cancellationToken))
         using (var classifier = ImageClassifier.Load(model))
-            scored = ModelScoring.Score(classifier, test, manifest[DatasetSplits.Test].Files, command.Evaluation, cancellationToken);
+            scored = ModelScoring.Score(classifier, test.Batches(command.Evaluation.BatchSize, shuffle: null, cancellationToken), manifest[DatasetSplits.Test].Files, command.Evaluation, cancellationToken);
 
         await reports.WriteAsync(store, files, new ReportInput
         {

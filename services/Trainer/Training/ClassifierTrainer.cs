@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Datasets;
+using Pipeline.Datasets.Streaming;
 using Pipeline.ModelZoo.Backbones;
 using Pipeline.ModelZoo.Classification;
 using Pipeline.Contracts;
@@ -59,9 +60,8 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         {
             using var inputs = UsesCachedFeatures(spec)
                 ? await CachedFeaturesAsync(request, classifier, cancellationToken)
-                : new ImageInputs(classifier, RandomRotationFlip.Of(spec), await LoadAsync(manifest, DatasetSplits.Train, cancellationToken),
-                    await LoadAsync(manifest, DatasetSplits.Validation, cancellationToken), spec.BatchSize);
-            var run = new EpochRunner(classifier, optimizer, loss, inputs, spec.BatchSize);
+                : new ImageInputs(classifier, RandomRotationFlip.Of(spec), Stream(manifest, DatasetSplits.Train), Stream(manifest, DatasetSplits.Validation), spec.BatchSize);
+            var run = new EpochRunner(classifier, optimizer, loss, inputs);
             for (var epoch = checkpoint.CompletedEpochs + 1; epoch <= spec.Epochs && checkpoint.History.StopReason is null; epoch++)
                 checkpoint = await CompleteEpochAsync(request, classifier, optimizer.Adam, checkpoint, run.Run(epoch, seed, cancellationToken), onEpochCompleted, cancellationToken);
         }
@@ -70,17 +70,14 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
 
     /// <summary>
     /// Features of the split through the classifier's frozen backbone, <paramref name="views"/> per image, from the store
-    /// when a trial computed them before (the split's images are then never loaded).
+    /// when a trial computed them before (the split's images are then never read).
     /// </summary>
-    public Task<FeatureSet> FeaturesAsync(ImageClassifier classifier, DatasetManifest manifest, string split, int views, RandomRotationFlip augmentation,
+    public Task<StoredFeatures> FeaturesAsync(ImageClassifier classifier, DatasetManifest manifest, string split, int views, RandomRotationFlip augmentation,
         int seed, int batchSize, CancellationToken cancellationToken = default)
     {
         var key = FeatureKey.Of(classifier, manifest.Fingerprint, split, views, augmentation, seed);
-        return new FeatureCache(store, _logger).GetOrComputeAsync(key, async () =>
-        {
-            var images = await LoadAsync(manifest, split, cancellationToken);
-            return new FeatureExtractor(_logger).Extract(classifier, images, key, augmentation, batchSize, cancellationToken);
-        }, cancellationToken);
+        return new FeatureCache(store, _logger).GetOrComputeAsync(key,
+            () => new FeatureExtractor(_logger).Extract(classifier, Stream(manifest, split), key, augmentation, batchSize, cancellationToken), cancellationToken);
     }
 
     private async Task<IEpochInputs> CachedFeaturesAsync(TrainingRequest request, ImageClassifier classifier, CancellationToken cancellationToken)
@@ -88,20 +85,12 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         var (_, _, spec, seed, manifest) = request;
         var augmentation = RandomRotationFlip.Of(spec);
         var train = await FeaturesAsync(classifier, manifest, DatasetSplits.Train, spec.Views, augmentation, seed, spec.BatchSize, cancellationToken);
-        try
-        {
-            var validation = await FeaturesAsync(classifier, manifest, DatasetSplits.Validation, views: 1, augmentation, seed, spec.BatchSize, cancellationToken);
-            return new FeatureInputs(classifier, train, validation);
-        }
-        catch
-        {
-            train.Dispose();
-            throw;
-        }
+        var validation = await FeaturesAsync(classifier, manifest, DatasetSplits.Validation, views: 1, augmentation, seed, spec.BatchSize, cancellationToken);
+        return new FeatureInputs(classifier, train, validation, spec.BatchSize);
     }
 
-    private Task<SplitImages> LoadAsync(DatasetManifest manifest, string split, CancellationToken cancellationToken) =>
-        SplitImages.LoadAsync(store, manifest, split, cancellationToken);
+    /// <summary>A split read shard by shard: memory holds a window of shards, not the split.</summary>
+    private SplitStream Stream(DatasetManifest manifest, string split) => new(store, manifest, split);
 
     /// <summary>Stores the epoch's checkpoints, logs and reports it; returns the checkpoint that includes it.</summary>
     private async Task<TrainingCheckpoint> CompleteEpochAsync(TrainingRequest request, ImageClassifier classifier, Adam optimizer, TrainingCheckpoint checkpoint,

@@ -1,11 +1,14 @@
-using System.Security.Cryptography;
+using Pipeline.Datasets.Streaming;
 using Pipeline.Shards;
 using Pipeline.Storage;
 
 namespace Pipeline.Datasets;
 
-/// <summary>All images of one split in memory: uint8 HWC RGB, image i at <c>Pixels[i * PixelsPerImage..]</c>.</summary>
-public sealed class SplitImages(byte[] pixels, int[] labels, int width, int height)
+/// <summary>
+/// All images of a small split in memory: uint8 HWC RGB, image i at <c>Pixels[i * PixelsPerImage..]</c>. For a few
+/// images (files given to <c>evaluate</c>, tests); training and evaluation stream shards instead (<see cref="SplitStream"/>).
+/// </summary>
+public sealed class SplitImages(byte[] pixels, int[] labels, int width, int height) : ILabelledImages
 {
     public byte[] Pixels { get; } = pixels;
     public int[] Labels { get; } = labels;
@@ -15,6 +18,11 @@ public sealed class SplitImages(byte[] pixels, int[] labels, int width, int heig
     public int PixelsPerImage => ShardFormat.PixelCount(Width, Height);
 
     public ReadOnlySpan<byte> Image(int index) => Pixels.AsSpan(index * PixelsPerImage, PixelsPerImage);
+    public int Label(int index) => Labels[index];
+
+    /// <summary>The images in order, <paramref name="batchSize"/> at a time.</summary>
+    public IEnumerable<IReadOnlyList<ChunkItem<SplitImages>>> Batches(int batchSize) =>
+        Enumerable.Range(0, Count).Select(index => new ChunkItem<SplitImages>(this, index)).Chunk(batchSize);
 
     /// <summary>Reads every shard of a split, checking each against the manifest's sha256 and count.</summary>
     public static async Task<SplitImages> LoadAsync(IObjectStore store, DatasetManifest manifest, string split, CancellationToken cancellationToken = default)
@@ -26,15 +34,14 @@ public sealed class SplitImages(byte[] pixels, int[] labels, int width, int heig
         var offset = 0;
         foreach (var shard in entry.Shards)
         {
-            var bytes = await store.GetBytesAsync(shard.Key, cancellationToken);
-            var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            if (sha != shard.Sha256)
-                throw new InvalidDataException($"Shard '{shard.Key}' is corrupt: its sha256 is {sha}, the manifest says {shard.Sha256}.");
-            var reader = new ShardReader(new MemoryStream(bytes, writable: false));
-            if (reader.Header.Count != shard.Count || offset + shard.Count > entry.Count)
-                throw new InvalidDataException($"Shard '{shard.Key}' holds {reader.Header.Count} images; the manifest says {shard.Count}.");
-            var read = reader.ReadBatch(pixels.AsSpan(offset * perImage, shard.Count * perImage), labels.AsSpan(offset, shard.Count));
-            offset += read;
+            var images = await ShardImages.LoadAsync(store, shard, cancellationToken);
+            if (offset + images.Count > entry.Count)
+                throw new InvalidDataException($"Split '{split}' has more images in its shards than the manifest's {entry.Count}.");
+            for (var i = 0; i < images.Count; i++, offset++)
+            {
+                images.Image(i).CopyTo(pixels.AsSpan(offset * perImage, perImage));
+                labels[offset] = images.Label(i);
+            }
         }
         if (offset != entry.Count)
             throw new InvalidDataException($"Split '{split}' has {offset} images in its shards; the manifest says {entry.Count}.");

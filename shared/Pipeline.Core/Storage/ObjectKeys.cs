@@ -17,8 +17,12 @@ public static class ObjectKeys
     public static string Shard(string fingerprint, string split, int index) =>
         $"prepared/{fingerprint}/{split}/shard-{index.ToString("D5", CultureInfo.InvariantCulture)}.bin";
 
-    /// <summary>Cached backbone features of a split, beside its shards; <paramref name="id"/> is a hash of everything they depend on.</summary>
-    public static string Features(string fingerprint, string split, string id) => $"prepared/{fingerprint}/features/{split}-{id}.safetensors";
+    /// <summary>The index of a split's cached backbone features, beside its shards; <paramref name="id"/> is a hash of everything they depend on.</summary>
+    public static string Features(string fingerprint, string split, string id) => $"prepared/{fingerprint}/features/{split}-{id}.json";
+
+    /// <summary>One chunk of cached features (one shard's images), under the folder of the trial that computed it (<paramref name="writer"/>).</summary>
+    public static string FeatureChunk(string fingerprint, string split, string id, string writer, int index) =>
+        $"prepared/{fingerprint}/features/{split}-{id}/{writer}/chunk-{index.ToString("D5", CultureInfo.InvariantCulture)}.safetensors";
 
     public static string RunFile(Guid runId) => $"{RunFolder(runId)}run.json";
 

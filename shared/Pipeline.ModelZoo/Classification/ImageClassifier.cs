@@ -1,4 +1,5 @@
 using Pipeline.Datasets;
+using Pipeline.Datasets.Streaming;
 using Pipeline.ModelZoo.Backbones;
 using Pipeline.ModelZoo.Files;
 using Pipeline.Tensors;
@@ -143,37 +144,39 @@ public sealed class ImageClassifier : Module<Tensor, Tensor>
     public Predictions Predict(SplitImages images, int batchSize, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var batches = PredictBatches(images.Batches(batchSize), cancellationToken).Select(pair => pair.Predictions).ToList();
+        return new Predictions(Classes, [.. batches.SelectMany(batch => batch.Labels)], [.. batches.SelectMany(batch => batch.Probabilities)]);
+    }
+
+    /// <summary>Each batch with its predictions, in eval mode, one batch in memory at a time (the split may be streamed).</summary>
+    public IEnumerable<(IReadOnlyList<ChunkItem<TImages>> Batch, Predictions Predictions)> PredictBatches<TImages>(
+        IEnumerable<IReadOnlyList<ChunkItem<TImages>>> batches, CancellationToken cancellationToken = default) where TImages : ILabelledImages
+    {
         var wasTraining = training;
         eval();
         try
         {
-            var labels = new int[images.Count];
-            var probabilities = new float[images.Count][];
-            var indices = Enumerable.Range(0, images.Count).ToArray();
-            for (var start = 0; start < images.Count; start += batchSize)
+            foreach (var batch in batches)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var count = Math.Min(batchSize, images.Count - start);
-                using (var scope = NewDisposeScope())
-                using (no_grad())
-                {
-                    var batch = ImageBatch.Pixels(images, indices.AsSpan(start, count), Device);
-                    var probs = functional.softmax(forward(batch), 1).cpu().data<float>().ToArray();
-                    for (var i = 0; i < count; i++)
-                    {
-                        var row = probs.AsSpan(i * Classes.Count, Classes.Count).ToArray();
-                        probabilities[start + i] = row;
-                        labels[start + i] = Array.IndexOf(row, row.Max());
-                    }
-                }
+                yield return (batch, PredictBatch(batch));
                 LibTorchMemory.ReleaseUnreachableTensors();
             }
-            return new Predictions(Classes, labels, probabilities);
         }
         finally
         {
             train(wasTraining);
         }
+    }
+
+    private Predictions PredictBatch<TImages>(IReadOnlyList<ChunkItem<TImages>> batch) where TImages : ILabelledImages
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var pixels = ImageBatch.Pixels(batch, Device);
+        var probs = functional.softmax(forward(pixels), 1).cpu().data<float>().ToArray();
+        var probabilities = probs.Chunk(Classes.Count).ToArray();
+        return new Predictions(Classes, [.. probabilities.Select(row => Array.IndexOf(row, row.Max()))], probabilities);
     }
 
     public ModelFileHeader Header(bool includesBackbone) => new()

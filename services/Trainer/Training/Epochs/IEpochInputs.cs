@@ -8,8 +8,11 @@ internal interface IEpochInputs : IDisposable
     /// <summary>Training examples (images, not views).</summary>
     int Count { get; }
 
-    /// <summary>Logits and labels of one training batch; <paramref name="random"/> is the epoch's stream (augmentation, view choice).</summary>
-    (Tensor Logits, Tensor Labels) Forward(ReadOnlySpan<int> batch, Random random);
+    /// <summary>
+    /// The epoch's training batches, in the order drawn from <paramref name="random"/> (the epoch's stream, also used for
+    /// augmentation and view choice) when called. Each batch is its forward pass, run inside the caller's dispose scope.
+    /// </summary>
+    IEnumerable<Func<(Tensor Logits, Tensor Labels)>> TrainingBatches(Random random, CancellationToken cancellationToken);
 
     (double Loss, double Accuracy) Validate(CancellationToken cancellationToken);
 }

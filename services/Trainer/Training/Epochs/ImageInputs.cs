@@ -1,53 +1,65 @@
 using Pipeline.Contracts;
-using Pipeline.Datasets;
+using Pipeline.Datasets.Streaming;
 using Pipeline.ModelZoo;
 using Pipeline.ModelZoo.Classification;
 using static TorchSharp.torch;
 
 namespace Pipeline.Trainer.Training.Epochs;
 
-/// <summary>The exact path: every epoch runs freshly augmented images through the whole classifier (finetune, partial, or transfer with --exact), on its device.</summary>
-internal sealed class ImageInputs(ImageClassifier classifier, RandomRotationFlip augmentation, SplitImages train, SplitImages validation, int batchSize)
+/// <summary>
+/// The exact path: every epoch streams the training shards (a shuffled window at a time) and runs freshly augmented
+/// images through the whole classifier on its device (finetune, partial, or transfer with --exact).
+/// </summary>
+internal sealed class ImageInputs(ImageClassifier classifier, RandomRotationFlip augmentation, SplitStream train, SplitStream validation, int batchSize)
     : IEpochInputs
 {
-    /// <summary>A frozen backbone maps un-augmented validation images to the same features every epoch: compute them once.</summary>
-    private Tensor? _validationFeatures;
+    /// <summary>A frozen backbone maps un-augmented validation images to the same features every epoch: compute them once (a float row per image).</summary>
+    private (Tensor Features, Tensor Labels)? _validationFeatures;
 
     public int Count => train.Count;
 
-    public (Tensor Logits, Tensor Labels) Forward(ReadOnlySpan<int> batch, Random random) =>
-        (classifier.call(augmentation.Apply(ImageBatch.Pixels(train, batch, classifier.Device), random)), ImageBatch.Labels(train, batch, classifier.Device));
+    public IEnumerable<Func<(Tensor Logits, Tensor Labels)>> TrainingBatches(Random random, CancellationToken cancellationToken) =>
+        train.Batches(batchSize, random, cancellationToken).Select(batch => (Func<(Tensor, Tensor)>)(() =>
+            (classifier.call(augmentation.Apply(ImageBatch.Pixels(batch, classifier.Device), random)), ImageBatch.Labels(batch, classifier.Device))));
 
     public (double Loss, double Accuracy) Validate(CancellationToken cancellationToken)
     {
         classifier.eval();
-        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var all = Enumerable.Range(0, validation.Count).ToArray();
-        var labels = ImageBatch.Labels(validation, all, classifier.Device);
-        Tensor logits;
         if (classifier.Mode == TrainingMode.Transfer)
         {
-            _validationFeatures ??= Batched(all, batch => classifier.Features(ImageBatch.Pixels(validation, batch, classifier.Device)), cancellationToken).DetachFromDisposeScope();
-            logits = classifier.Classify(_validationFeatures);
-        }
-        else
-            logits = Batched(all, batch => classifier.call(ImageBatch.Pixels(validation, batch, classifier.Device)), cancellationToken);
-        return Scores.Of(logits, labels);
-    }
-
-    private Tensor Batched(int[] indices, Func<int[], Tensor> forward, CancellationToken cancellationToken)
-    {
-        var outputs = new List<Tensor>();
-        foreach (var batch in indices.Chunk(batchSize))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
+            _validationFeatures ??= ValidationFeatures(cancellationToken);
             using var scope = NewDisposeScope();
-            outputs.Add(scope.MoveToOuter(forward(batch)));
+            var (features, labels) = _validationFeatures.Value;
+            return new Scores().Add(classifier.Classify(features), labels).Result;
+        }
+        var scores = new Scores();
+        foreach (var batch in validation.Batches(batchSize, shuffle: null, cancellationToken))
+        {
+            using (NewDisposeScope())
+                scores.Add(classifier.call(ImageBatch.Pixels(batch, classifier.Device)), ImageBatch.Labels(batch, classifier.Device));
             LibTorchMemory.ReleaseUnreachableTensors();
         }
-        return cat(outputs, 0);
+        return scores.Result;
     }
 
-    public void Dispose() => _validationFeatures?.Dispose();
+    private (Tensor Features, Tensor Labels) ValidationFeatures(CancellationToken cancellationToken)
+    {
+        var features = new List<Tensor>();
+        var labels = new List<Tensor>();
+        using var scope = NewDisposeScope();
+        foreach (var batch in validation.Batches(batchSize, shuffle: null, cancellationToken))
+        {
+            features.Add(classifier.Features(ImageBatch.Pixels(batch, classifier.Device)));
+            labels.Add(ImageBatch.Labels(batch, classifier.Device));
+            LibTorchMemory.ReleaseUnreachableTensors();
+        }
+        return (cat(features, 0).DetachFromDisposeScope(), cat(labels, 0).DetachFromDisposeScope());
+    }
+
+    public void Dispose()
+    {
+        _validationFeatures?.Features.Dispose();
+        _validationFeatures?.Labels.Dispose();
+    }
 }

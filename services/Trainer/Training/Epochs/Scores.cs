@@ -3,9 +3,20 @@ using static TorchSharp.torch.nn;
 
 namespace Pipeline.Trainer.Training.Epochs;
 
-internal static class Scores
+/// <summary>Mean cross-entropy and accuracy of a split, added up a batch at a time.</summary>
+internal sealed class Scores
 {
-    /// <summary>Mean cross-entropy and accuracy of a whole split's logits.</summary>
-    public static (double Loss, double Accuracy) Of(Tensor logits, Tensor labels) =>
-        (functional.cross_entropy(logits, labels).item<float>(), logits.argmax(1).eq(labels).sum().item<long>() / (double)labels.shape[0]);
+    private double _lossSum;
+    private long _correct;
+    private long _count;
+
+    public (double Loss, double Accuracy) Result => (_lossSum / _count, _correct / (double)_count);
+
+    public Scores Add(Tensor logits, Tensor labels)
+    {
+        _lossSum += functional.cross_entropy(logits, labels, reduction: Reduction.Sum).item<float>();
+        _correct += logits.argmax(1).eq(labels).sum().item<long>();
+        _count += labels.shape[0];
+        return this;
+    }
 }

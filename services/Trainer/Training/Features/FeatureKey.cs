@@ -17,7 +17,8 @@ namespace Pipeline.Trainer.Training.Features;
 public sealed record FeatureKey
 {
     /// <summary>Bump when the file layout or the way views are drawn changes: older files then miss instead of misleading.</summary>
-    public const int CurrentVersion = 1;
+    /// <remarks>2: one chunk per shard under an index (1 was one file per split).</remarks>
+    public const int CurrentVersion = 2;
 
     public int Version { get; init; } = CurrentVersion;
     public required string Backbone { get; init; }
@@ -65,4 +66,7 @@ public sealed record FeatureKey
 
     [JsonIgnore]
     public string ObjectKey => ObjectKeys.Features(DatasetFingerprint, Split, Id);
+
+    /// <summary>Chunk <paramref name="index"/> as stored by <paramref name="writer"/> (each computing trial writes its own chunks; the index names the winner's).</summary>
+    public string ChunkKey(string writer, int index) => ObjectKeys.FeatureChunk(DatasetFingerprint, Split, Id, writer, index);
 }
