@@ -7,6 +7,8 @@ public sealed class ValidationErrors
 
     public bool IsEmpty => _errors.Count == 0;
 
+    public bool Contains(string field, string message) => _errors.TryGetValue(field, out var messages) && messages.Contains(message);
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var messages))
