@@ -31,7 +31,7 @@ public sealed record RunSpec
     {
         var errors = new ValidationErrors();
         errors.AddIf(!DatasetNames.IsValid(Dataset), "dataset",
-            $"'{Dataset}' is not a dataset name: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most {DatasetNames.MaxLength}");
+            $"{ValidationErrors.Quote(Dataset)} is not a dataset name: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most {DatasetNames.MaxLength}");
         Preprocessing.Validate(errors);
         Training.Validate(errors);
         Evaluation.Validate(errors);

@@ -11,6 +11,7 @@ public static class Sweeps
 {
     public const int MaxTrials = 32;
     public const string Prefix = "training.";
+    private const int MaxKeyLength = 64;
 
     /// <summary>The trials of <paramref name="spec"/>; what makes a sweep unusable goes into <paramref name="errors"/> under <c>sweep.*</c>.</summary>
     public static IReadOnlyList<TrialSpec> Expand(RunSpec spec, ValidationErrors errors)
@@ -20,7 +21,8 @@ public static class Sweeps
         var fields = SettableFields();
         foreach (var (key, values) in sweep)
         {
-            var field = $"sweep.{key}";
+            // A key is echoed in the field path only when it is short enough to be a field's name.
+            var field = key.Length <= MaxKeyLength ? $"sweep.{key}" : "sweep";
             if (!key.StartsWith(Prefix, StringComparison.Ordinal) || !fields.Contains(key[Prefix.Length..]))
                 errors.Add(field, $"not a training field: use training.<name> with one of {string.Join(", ", fields.Select(name => Prefix + name))}");
             else if (values is not { Length: > 0 })
@@ -34,7 +36,7 @@ public static class Sweeps
         foreach (var (key, values) in sweep)
             foreach (var value in values)
                 if (!Fits(spec.Training, key, value))
-                    errors.Add($"sweep.{key}", $"{value.GetRawText()} is not a value of {key}");
+                    errors.Add($"sweep.{key}", $"{ValidationErrors.Quote(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText())} is not a value of {key}");
         if (!errors.IsEmpty)
             return [];
 

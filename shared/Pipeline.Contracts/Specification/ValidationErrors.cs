@@ -25,6 +25,9 @@ public sealed class ValidationErrors
 
     public IReadOnlyDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
 
+    /// <summary>What the user sent, quoted in a message: cut to its first 40 characters, so that a huge value is never sent back whole.</summary>
+    public static string Quote(string? value) => value is null ? "null" : value.Length <= 40 ? $"'{value}'" : $"'{value[..40]}...' ({value.Length} characters)";
+
     /// <summary>One line per problem: "training.epochs: must be between 1 and 10000 (got 0)".</summary>
     public static string Describe(IReadOnlyDictionary<string, string[]> errors) =>
         string.Join(Environment.NewLine, errors.SelectMany(pair => pair.Value.Select(message => $"{pair.Key}: {message}")));

@@ -38,7 +38,7 @@ public sealed class SweepTests
     [InlineData("""{ "seed": [1, 2] }""", "sweep.seed", "not a training field")]
     [InlineData("""{ "training.effectiveWeights": ["none"] }""", "sweep.training.effectiveWeights", "not a training field")]
     [InlineData("""{ "training.epochs": [] }""", "sweep.training.epochs", "at least one value")]
-    [InlineData("""{ "training.mode": ["transfer", "sideways"] }""", "sweep.training.mode", "\"sideways\" is not a value of training.mode")]
+    [InlineData("""{ "training.mode": ["transfer", "sideways"] }""", "sweep.training.mode", "'sideways' is not a value of training.mode")]
     [InlineData("""{ "training.epochs": [2, 0] }""", "sweep.training.epochs", "must be between 1 and 10000 (got 0)")]
     [InlineData("""{ "training.backbone": ["resnet50"] }""", "sweep.training.weights", "needs weights")]
     [InlineData("""{ "training.epochs": [1, 2, 3, 4, 5, 6], "training.batchSize": [1, 2, 3, 4, 5, 6] }""", "sweep", "makes 36 trials; at most 32")]
