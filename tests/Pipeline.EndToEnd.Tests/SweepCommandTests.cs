@@ -24,7 +24,7 @@ public sealed class SweepCommandTests(FashionMnistFixture data)
         Assert.Equal(best.GetProperty("trialId").GetString(), json.GetProperty("bestTrialId").GetString());
         Assert.Contains("t2 epoch 2/2", result.Stderr);
 
-        var runDir = Path.Combine(store, "objects", "runs", json.GetProperty("runId").GetString()!);
+        var runDir = Path.Combine(store, "objects", "runs", json.GetProperty("runId").GetGuid().ToString("N"));
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "report", "summary.json")));
         var compared = summary.RootElement.GetProperty("trials").EnumerateArray().ToList();
         Assert.Equal([1e-3, 1e-6], compared.Select(t => t.GetProperty("training").GetProperty("learningRate").GetDouble()));
