@@ -124,7 +124,7 @@ public static class RunsApi
         return await coordinator.CancelAsync(id, cancellationToken) is { } cancelled ? TypedResults.Accepted($"/runs/{id}", RunView.Of(cancelled)) : RunNotFound(id);
     }
 
-    /// <summary>Removes a run that is over, with everything it stored (reports, models, checkpoints); a live run is cancelled first.</summary>
+    /// <summary>Removes a run that is over, with everything it stored (reports, models, checkpoints); a live run must be cancelled first (409).</summary>
     private static async Task<IResult> DeleteAsync(Guid id, RunStore store, IObjectStore objects, CancellationToken cancellationToken)
     {
         if (store.Find(id) is not { } run)
