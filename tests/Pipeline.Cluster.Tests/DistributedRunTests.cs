@@ -103,7 +103,7 @@ public sealed partial class DistributedRunTests(ClusterFixture cluster)
         await cluster.StartAsync("orchestrator");
 
         var runs = await cluster.Http.GetFromJsonAsync<JsonElement>("/runs?limit=50");
-        var runId = runs.EnumerateArray().Single(run => run.GetProperty("spec").GetProperty("dataset").GetString() == "failpoint"
+        var runId = runs.GetProperty("runs").EnumerateArray().Single(run => run.GetProperty("spec").GetProperty("dataset").GetString() == "failpoint"
                                                         && run.GetProperty("spec").GetProperty("seed").GetInt32() == seed).GetProperty("runId").GetString()!;
         Assert.Equal("Completed", (await ClusterRuns.WaitAsync(cluster, runId, RunTimeout)).GetProperty("state").GetString());
     }

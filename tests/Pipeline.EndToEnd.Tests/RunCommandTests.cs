@@ -283,8 +283,22 @@ public sealed class RunCommandTests(FashionMnistFixture data)
         var result = await PipelineCli.RunAsync(Timeout, "run", "--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var option in new[] { "--backbone", "--weights", "--mode", "--epochs", "--batch-size", "--lr", "--seed", "--threads", "--split", "--store", "--resume", "--json",
+        foreach (var option in new[] { "--backbone", "--weights", "--mode", "--epochs", "--batch-size", "--lr", "--seed", "--threads", "--split", "--sweep", "--store", "--resume", "--json",
                      "--backbone-lr", "--weight-decay", "--label-smoothing", "--patience", "--rotation", "--flip", "--schedule", "--class-weights", "--device", "partial" })
+            Assert.Contains(option, result.Stdout);
+    }
+
+    [Theory]
+    [InlineData("status", "--state")]
+    [InlineData("watch", "ID")]
+    [InlineData("cancel", "ID")]
+    [InlineData("report", "--store")]
+    public async Task Client_commands_explain_their_options(string command, string own)
+    {
+        var result = await PipelineCli.RunAsync(Timeout, command, "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var option in new[] { "--server", "PIPELINE_SERVER", "PIPELINE_API_KEY", "--json", own })
             Assert.Contains(option, result.Stdout);
     }
 

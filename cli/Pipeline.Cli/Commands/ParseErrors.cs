@@ -23,6 +23,7 @@ public static class ParseErrors
     {
         "predict" => PredictionsJson.Rejected(error),
         "evaluate" => EvaluationJson.Rejected(error),
+        "status" or "cancel" or "report" => ClientJson.Rejected(error),
         _ => RunOutcomeJson.Rejected(error),
     };
 }

@@ -16,6 +16,7 @@ public static class RunCommand
     private static readonly Dictionary<string, string> OptionOf = new(TrainingOptions.OptionOf)
     {
         ["dataset"] = "DATA_DIR",
+        ["sweep"] = "--sweep",
         ["seed"] = "--seed",
         ["preprocessing.split"] = "--split",
         ["preprocessing.resize"] = "--resize",
@@ -96,16 +97,17 @@ public static class RunCommand
             HelpName = "RUN_ID",
         };
         var training = new TrainingOptions();
+        var sweep = SweepOption.Create();
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object with the result on stdout (progress stays on stderr)." };
         var verbose = new Option<bool>("--verbose") { Description = "Log what every stage does (to stderr)." };
 
         var command = new Command("run", "Preprocesses DATA_DIR, trains a classifier and evaluates it, all in this process.")
         {
-            dataDir, backbone, weights, mode, epochs, batchSize, lr, views, exact, seed, threads, split, resize, imageSize, background, store, server, resume, json, verbose,
+            dataDir, backbone, weights, mode, epochs, batchSize, lr, views, exact, seed, threads, split, resize, imageSize, background, sweep, store, server, resume, json, verbose,
         };
         foreach (var option in training.All)
             command.Options.Add(option);
-        Option[] specOptions = [backbone, weights, mode, epochs, batchSize, lr, views, exact, seed, threads, split, resize, imageSize, background, .. training.All];
+        Option[] specOptions = [backbone, weights, mode, epochs, batchSize, lr, views, exact, seed, threads, split, resize, imageSize, background, sweep, .. training.All];
         command.SetAction(async parse =>
         {
             var asJson = parse.GetValue(json);
@@ -152,9 +154,10 @@ public static class RunCommand
                     Exact = parse.GetValue(exact),
                     Threads = parse.GetValue(threads),
                 }),
+                Sweep = SweepOption.Parse(parse.GetValue(sweep), problems),
             };
             foreach (var (field, messages) in spec.Validate())
-                problems.AddRange(messages.Select(message => $"{OptionOf.GetValueOrDefault(field, field)}: {message}."));
+                problems.AddRange(messages.Select(message => $"{OptionName(field)}: {message}."));
             var storeFolder = parse.GetValue(store)!.FullName;
             if (problems.Count == 0 && StoreFolder.Prepare(storeFolder) is { } storeProblem)
                 problems.Add(storeProblem);
@@ -210,6 +213,10 @@ public static class RunCommand
         };
         return Report(asJson, RunOutcomeJson.Of(outcome), exitCode);
     }
+
+    /// <summary>What the user typed that set <paramref name="field"/>: a sweep's fields came from --sweep.</summary>
+    private static string OptionName(string field) =>
+        field.StartsWith("sweep.", StringComparison.Ordinal) ? $"--sweep {field["sweep.".Length..]}" : OptionOf.GetValueOrDefault(field, field);
 
     private static LogLevel LogLevelOf(bool verbose) => verbose ? LogLevel.Information : LogLevel.Warning;
 

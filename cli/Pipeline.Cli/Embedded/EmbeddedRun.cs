@@ -25,7 +25,7 @@ public static class EmbeddedRun
 
     /// <summary>Submits <paramref name="runs"/> copies of the run together (they queue for the stages) and follows them all to their end.</summary>
     public static Task<IReadOnlyList<TimedOutcome>> ExecuteBatchAsync(LocalRun request, int runs, LogLevel logLevel, ProgressRenderer renderer) =>
-        InHostAsync(request.StoreFolder, request.Spec.Training, logLevel, async (services, store) =>
+        InHostAsync(request.StoreFolder, request.Spec.Trials().Select(trial => trial.Training), logLevel, async (services, store) =>
         {
             services.GetRequiredService<LocalDatasets>().Register(request.Spec.Dataset, request.DataDir);
             if (request.WeightsFile is { } file)
@@ -48,7 +48,7 @@ public static class EmbeddedRun
     /// <param name="dataDir">The ImageFolder, when it moved since the run started; null for where it was.</param>
     /// <exception cref="PipelineException">No such run, a run that is not interrupted, or a data folder that is gone.</exception>
     public static async Task<RunOutcome> ResumeAsync(Guid runId, string storeFolder, string? dataDir, LogLevel logLevel, ProgressRenderer renderer) =>
-        (await InHostAsync(storeFolder, training: null, logLevel, async (services, store) =>
+        (await InHostAsync(storeFolder, trainings: [], logLevel, async (services, store) =>
         {
             var run = services.GetRequiredService<RunStore>().Find(runId)
                       ?? throw new PipelineException($"There is no run {runId:N} in the store {storeFolder}: --store must name the folder the run was started with.");
@@ -68,13 +68,13 @@ public static class EmbeddedRun
         ? "preparing the dataset"
         : string.Join(", ", run.Trials.Where(t => !t.State.IsFinal()).Select(t => t.State == RunState.Evaluating ? $"trial {t.TrialId} evaluating" : $"trial {t.TrialId} from its last checkpoint"));
 
-    /// <param name="training">A new run's training settings, whose weights are made ready before the stages start; null for a resumed run, whose are.</param>
-    private static async Task<T> InHostAsync<T>(string storeFolder, TrainingSpec? training, LogLevel logLevel, Func<IServiceProvider, FileSystemObjectStore, Task<T>> work)
+    /// <param name="trainings">A new run's trials' training settings, whose weights are made ready before the stages start; none for a resumed run, whose are.</param>
+    private static async Task<T> InHostAsync<T>(string storeFolder, IEnumerable<TrainingSpec> trainings, LogLevel logLevel, Func<IServiceProvider, FileSystemObjectStore, Task<T>> work)
     {
         var store = new FileSystemObjectStore(Path.Combine(storeFolder, "objects"));
         using var host = EmbeddedHost.Build(storeFolder, store, logLevel);
-        if (training is not null)
-            // Weights that must be downloaded are fetched (or found missing, offline) before any stage starts work.
+        // Weights that must be downloaded are fetched (or found missing, offline) before any stage starts work.
+        foreach (var training in trainings.DistinctBy(training => (training.Backbone, training.Weights)))
             await host.Services.GetRequiredService<BackboneRegistry>().PrepareAsync(training.Backbone, training.Weights);
         await host.StartAsync();
         try

@@ -10,12 +10,20 @@ public sealed class ProgressRenderer(TextWriter output)
     private readonly bool _interactive = !Console.IsErrorRedirected;
     private int _lastPercent = -1;
 
+    /// <summary>A sweep's trials train side by side: their lines then start with the trial's id.</summary>
+    private bool _manyTrials;
+
     /// <param name="resumedAt">Where a resumed run continues, in words; null for a new run.</param>
     public void Started(Guid runId, RunSpec spec, string dataDir, string? resumedAt = null)
     {
         var training = spec.Training;
+        _manyTrials = spec.Sweep is not null;
         Line($"run {runId:N}{(resumedAt is null ? "" : $" resumed ({resumedAt})")}: {training.Backbone} ({training.Mode.ToString().ToLowerInvariant()}), {training.Epochs} epochs, batch {training.BatchSize}, " +
              $"lr {F(training.LearningRate, "G3")}, split {spec.Preprocessing.Split}, data {dataDir} (dataset '{spec.Dataset}')");
+        if (_manyTrials)
+            foreach (var trial in spec.Trials())
+                Line($"  trial {trial.TrialId}: {trial.Training.Backbone} ({trial.Training.Mode.ToString().ToLowerInvariant()}), {trial.Training.Epochs} epochs, " +
+                     $"batch {trial.Training.BatchSize}, lr {F(trial.Training.LearningRate, "G3")}");
     }
 
     public void Uploaded(string dataset, Pipeline.Datasets.DatasetUpload? upload, Uri server) =>
@@ -52,17 +60,21 @@ public sealed class ProgressRenderer(TextWriter output)
     }
 
     public void Epoch(EpochCompleted e) =>
-        Line($"epoch {e.Epoch}/{e.Epochs}  loss {F(e.TrainLoss, "F4")}  acc {F(e.TrainAccuracy * 100, "F1")}%  " +
+        Line($"{TrialPrefix(e.TrialId)}epoch {e.Epoch}/{e.Epochs}  loss {F(e.TrainLoss, "F4")}  acc {F(e.TrainAccuracy * 100, "F1")}%  " +
              $"val_loss {F(e.ValidationLoss, "F4")}  val_acc {F(e.ValidationAccuracy * 100, "F1")}%  {F(e.ImagesPerSecond, "F1")} img/s  {F(e.Duration.TotalSeconds, "F1")} s");
 
     public void Trained(ModelTrained t, double seconds) =>
-        Line($"training done in {F(seconds, "F1")} s: best epoch {t.BestEpoch} (val_acc {F(t.BestValidationAccuracy * 100, "F1")}%)");
+        Line($"{TrialPrefix(t.TrialId)}training done in {F(seconds, "F1")} s: best epoch {t.BestEpoch} (val_acc {F(t.BestValidationAccuracy * 100, "F1")}%)");
 
     public void Cancelling() => Line("cancelling (Ctrl+C again to abort at once)...");
 
     public void Finished(RunOutcome outcome)
     {
         var times = string.Join(", ", outcome.StageSeconds.Select(kv => $"{kv.Key} {F(kv.Value, "F1")} s"));
+        if (outcome.Trials.Count > 1)
+            foreach (var trial in outcome.Trials)
+                Line($"  trial {trial.TrialId}: {trial.State.ToString().ToLowerInvariant()}" +
+                     (trial.TestAccuracy is { } accuracy ? $", test accuracy {F(accuracy * 100, "F2")}%" : "") + (trial.TrialId == outcome.BestTrialId ? " (best)" : ""));
         switch (outcome.State)
         {
             case RunState.Completed:
@@ -77,6 +89,8 @@ public sealed class ProgressRenderer(TextWriter output)
                 break;
         }
     }
+
+    private string TrialPrefix(string trialId) => _manyTrials ? $"{trialId} " : "";
 
     private void Line(string text) => output.WriteLine(text);
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
+using Pipeline.Orchestrator.Api;
 
 namespace Pipeline.Cli.Remote;
 
@@ -73,10 +74,27 @@ internal sealed class PipelineServer(Uri baseAddress, string? apiKey = null) : I
         return (events, last);
     }
 
-    public async Task CancelAsync(Guid runId, CancellationToken cancellationToken)
+    /// <summary>Asks for the run to be cancelled; returns it as it is afterwards.</summary>
+    /// <exception cref="PipelineException">No such run, or a run that is over (what the server said).</exception>
+    public async Task<RunView> CancelAsync(Guid runId, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsync($"runs/{runId}/cancel", content: null, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<RunView>(response, cancellationToken);
+    }
+
+    /// <exception cref="PipelineException">No such run.</exception>
+    public async Task<RunView> GetRunAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync($"runs/{runId}", cancellationToken);
+        return await ReadAsync<RunView>(response, cancellationToken);
+    }
+
+    /// <summary>The newest runs, in <paramref name="state"/> when one is named.</summary>
+    public async Task<RunsPage> ListRunsAsync(string? state, int limit, CancellationToken cancellationToken)
+    {
+        var query = $"runs?limit={limit}" + (state is null ? "" : $"&state={Uri.EscapeDataString(state)}");
+        using var response = await _http.GetAsync(query, cancellationToken);
+        return await ReadAsync<RunsPage>(response, cancellationToken);
     }
 
     /// <summary>Downloads every artifact of the run under one of <paramref name="folders"/> (paths relative to the run's folder) into <paramref name="target"/>.</summary>
@@ -121,6 +139,13 @@ internal sealed class PipelineServer(Uri baseAddress, string? apiKey = null) : I
         return listing.Files.All(file => hashes.GetValueOrDefault(file.RelativePath) == file.Sha256);
     }
 
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(PipelineJson.Options, cancellationToken)
+               ?? throw new PipelineException($"{response.RequestMessage?.RequestUri} answered null.");
+    }
+
     /// <summary>A failed call becomes an error that says what the server said (its problem details), for the user.</summary>
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -146,6 +171,8 @@ internal sealed class PipelineServer(Uri baseAddress, string? apiKey = null) : I
     }
 
     private static string Detail(JsonElement problem) =>
-        problem.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 } text ? text
+        problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
+            ? ValidationErrors.Describe(errors.Deserialize<Dictionary<string, string[]>>(PipelineJson.Options)!)
+        : problem.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 } text ? text
         : problem.TryGetProperty("title", out var title) ? title.GetString() ?? "" : problem.ToString();
 }

@@ -18,7 +18,7 @@ public static class RemoteRun
     {
         using var client = new PipelineServer(server);
         var batch = await SubmitAsync(client, request, 1, renderer, cancellationToken);
-        await FollowAsync(client, batch, renderer, cancellationToken);
+        await FollowAsync(client, batch, renderer, cancelOnCtrlC: true, cancellationToken);
         var run = batch.Followers[0];
         var target = Path.Combine(downloads, run.RunId.ToString("N"));
         var reports = ReportFolders(run.RunId, run.End);
@@ -39,8 +39,20 @@ public static class RemoteRun
     {
         using var client = new PipelineServer(server, apiKey);
         var batch = await SubmitAsync(client, request, runs, renderer, cancellationToken);
-        await FollowAsync(client, batch, renderer, cancellationToken);
+        await FollowAsync(client, batch, renderer, cancelOnCtrlC: true, cancellationToken);
         return batch.Outcomes(_ => null);
+    }
+
+    /// <summary>Follows a run already on the server, from its first event to its end (which may have come already); Ctrl+C stops only the watching.</summary>
+    /// <exception cref="PipelineException">No such run, or the server refuses the key.</exception>
+    internal static async Task<RunOutcome> WatchAsync(PipelineServer client, Guid runId, ProgressRenderer renderer, CancellationToken cancellationToken = default)
+    {
+        var run = await client.GetRunAsync(runId, cancellationToken);
+        renderer.Started(runId, run.Spec, client.Address.ToString());
+        var batch = new RunBatch(renderer);
+        await batch.SubmitAsync(() => Task.FromResult(runId));
+        await FollowAsync(client, batch, renderer, cancelOnCtrlC: false, cancellationToken);
+        return batch.Followers[0].Outcome(_ => null);
     }
 
     /// <summary>Uploads what the run needs, then submits it <paramref name="runs"/> times.</summary>
@@ -65,11 +77,13 @@ public static class RemoteRun
         return batch;
     }
 
-    /// <summary>Polls each live run's journal until every run has ended; a Ctrl+C cancels them all.</summary>
-    private static async Task FollowAsync(PipelineServer client, RunBatch batch, ProgressRenderer renderer, CancellationToken cancellationToken)
+    /// <summary>Polls each live run's journal until every run has ended; with <paramref name="cancelOnCtrlC"/>, a Ctrl+C cancels them all.</summary>
+    private static async Task FollowAsync(PipelineServer client, RunBatch batch, ProgressRenderer renderer, bool cancelOnCtrlC, CancellationToken cancellationToken)
     {
         Task cancelled = Task.CompletedTask;
-        using var cancel = new CtrlC(renderer, () => cancelled = Task.WhenAll(batch.Live.Select(runId => client.CancelAsync(runId, cancellationToken))));
+        using var cancel = cancelOnCtrlC
+            ? new CtrlC(renderer, () => cancelled = Task.WhenAll(batch.Live.Select(runId => client.CancelAsync(runId, cancellationToken))))
+            : null;
         var after = new Dictionary<Guid, long>();
         while (!batch.Ended)
         {

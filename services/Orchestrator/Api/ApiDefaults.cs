@@ -2,13 +2,14 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing;
 using Pipeline.Contracts;
 using Pipeline.Hosting;
+using Pipeline.Orchestrator.Api.Limits;
 using Pipeline.Orchestrator.Api.Security;
 
 namespace Pipeline.Orchestrator.Api;
 
 public static class ApiDefaults
 {
-    /// <summary>problem+json for every error, a malformed body included, the pipeline's JSON dialect, and API keys.</summary>
+    /// <summary>problem+json for every error, a malformed body included, the pipeline's JSON dialect, API keys and limits.</summary>
     public static IHostApplicationBuilder AddPipelineApi(this IHostApplicationBuilder builder)
     {
         // Bad bodies throw in every environment, so one handler turns them into the same 400 problem.
@@ -30,6 +31,7 @@ public static class ApiDefaults
         });
         builder.Services.ConfigureHttpJsonOptions(options => PipelineJson.Configure(options.SerializerOptions));
         builder.AddApiSecurity();
+        builder.AddApiLimits();
         return builder;
     }
 
@@ -48,6 +50,7 @@ public static class ApiDefaults
         // Read the keys now: a server without usable keys stops at startup, saying why, rather than refusing every call.
         app.Services.GetRequiredService<ApiKeyRing>();
         app.UseAuthentication();
+        app.UseApiLimits();
         app.UseAuthorization();
         app.MapPipelineHealth();
         return app;

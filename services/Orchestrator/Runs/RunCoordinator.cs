@@ -15,9 +15,6 @@ namespace Pipeline.Orchestrator.Runs;
 public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSummaryWriter summaries, OutboxDispatcher outbox,
     IOptions<OrchestratorOptions> options, TimeProvider clock, ILogger<RunCoordinator> logger)
 {
-    /// <summary>Every run has one trial for now; sweeps will fan out several.</summary>
-    public const string DefaultTrialId = "t1";
-
     private readonly KeyedLocks _changing = new();
 
     private string? Owner => options.Value.InProcessWorkers ? ProcessIdentity.Current : null;
@@ -37,7 +34,7 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
         var run = new RunRecord
         {
             Id = runId, State = RunState.Preprocessing, Spec = spec, CreatedAt = now, UpdatedAt = now, Owner = Owner,
-            Trials = [new TrialRecord { TrialId = DefaultTrialId, State = RunState.Submitted, Training = spec.Training }],
+            Trials = spec.Trials().Select(trial => new TrialRecord { TrialId = trial.TrialId, State = RunState.Submitted, Training = trial.Training }).ToList(),
         };
         if (runs.TryInsert(run, [OutboxMessage.Of(Preprocess(run), runId)]))
         {
@@ -91,7 +88,7 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
 
     public Task OnModelEvaluatedAsync(ModelEvaluated e, CancellationToken cancellationToken = default) =>
         EndTrialAsync(e.RunId, e.TrialId, RunState.Evaluating,
-            t => t with { State = RunState.Completed, TestAccuracy = e.TestAccuracy, ReportKey = e.ReportKey }, cancellationToken,
+            t => t with { State = RunState.Completed, TestAccuracy = e.TestAccuracy, ReportKey = e.ReportKey, MetricsKey = e.MetricsKey }, cancellationToken,
             r => r.Computed(Stages.Evaluate, e.ComputeSeconds));
 
     public Task OnStageFailedAsync(StageFailed e, CancellationToken cancellationToken = default)

@@ -12,7 +12,7 @@ namespace Pipeline.Orchestrator.Runs;
 public sealed class RunStore
 {
     /// <summary>Bumped when the tables change shape; an older run table is kept aside under another name, never dropped.</summary>
-    private const int SchemaVersion = 7;
+    private const int SchemaVersion = 8;
 
     private readonly string _connectionString;
 
@@ -39,8 +39,66 @@ public sealed class RunStore
     public RunRecord? Find(Guid id) =>
         Query("SELECT * FROM runs WHERE id = $id", ("$id", id.ToString("N"))).SingleOrDefault();
 
-    public IReadOnlyList<RunRecord> List(int limit) =>
-        Query("SELECT * FROM runs ORDER BY created_at DESC LIMIT $limit", ("$limit", limit));
+    /// <summary>Runs newest first (ties by id), optionally in one state, starting after the run <paramref name="after"/> names.</summary>
+    public IReadOnlyList<RunRecord> List(int limit, RunState? state = null, (DateTimeOffset CreatedAt, Guid Id)? after = null) => Query("""
+        SELECT * FROM runs
+        WHERE ($state IS NULL OR state = $state)
+          AND ($after_created IS NULL OR created_at < $after_created OR (created_at = $after_created AND id < $after_id))
+        ORDER BY created_at DESC, id DESC LIMIT $limit
+        """,
+        ("$limit", limit), ("$state", (object?)state?.ToString() ?? DBNull.Value),
+        ("$after_created", (object?)after?.CreatedAt.ToString("O", CultureInfo.InvariantCulture) ?? DBNull.Value),
+        ("$after_id", (object?)after?.Id.ToString("N") ?? DBNull.Value));
+
+    /// <summary>
+    /// Gives <paramref name="key"/> to a new run (<paramref name="runId"/>, a request whose body hashes to
+    /// <paramref name="bodyHash"/>) unless a claim younger than <paramref name="expiredBefore"/> holds it; returns the
+    /// claim that stands, the caller's or the earlier one.
+    /// </summary>
+    public (Guid RunId, string BodyHash) ClaimIdempotencyKey(string key, string bodyHash, Guid runId, DateTimeOffset now, DateTimeOffset expiredBefore)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var claim = connection.CreateCommand();
+        claim.CommandText = """
+            INSERT INTO idempotency_keys (key, body_hash, run_id, created_at) VALUES ($key, $body_hash, $run_id, $now)
+            ON CONFLICT (key) DO UPDATE SET body_hash = excluded.body_hash, run_id = excluded.run_id, created_at = excluded.created_at
+            WHERE idempotency_keys.created_at < $expired_before;
+            SELECT run_id, body_hash FROM idempotency_keys WHERE key = $key;
+            """;
+        claim.Parameters.AddWithValue("$key", key);
+        claim.Parameters.AddWithValue("$body_hash", bodyHash);
+        claim.Parameters.AddWithValue("$run_id", runId.ToString("N"));
+        claim.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        claim.Parameters.AddWithValue("$expired_before", expiredBefore.ToUnixTimeMilliseconds());
+        using var reader = claim.ExecuteReader();
+        reader.Read();
+        var standing = (Guid.ParseExact(reader.GetString(0), "N"), reader.GetString(1));
+        reader.Close();
+        transaction.Commit();
+        return standing;
+    }
+
+    /// <summary>Forgets a final run: its row, journal, leases and idempotency keys (its objects are the caller's to remove). False when it is not final.</summary>
+    public bool TryDeleteFinal(Guid id)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM runs WHERE id = $id AND state IN ('Completed', 'Failed', 'Cancelled', 'Interrupted')";
+        command.Parameters.AddWithValue("$id", id.ToString("N"));
+        if (command.ExecuteNonQuery() != 1)
+            return false;
+        foreach (var table in new[] { "run_events", "trial_leases", "idempotency_keys" })
+        {
+            using var related = connection.CreateCommand();
+            related.CommandText = $"DELETE FROM {table} WHERE run_id = $id";
+            related.Parameters.AddWithValue("$id", id.ToString("N"));
+            related.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return true;
+    }
 
     /// <summary>Runs that are neither final nor interrupted, oldest first.</summary>
     public IReadOnlyList<RunRecord> ListLive() =>
@@ -270,7 +328,7 @@ public sealed class RunStore
         using var transaction = connection.BeginTransaction();
         // The first version set no user_version; its table is kept, renamed, for anyone who wants its history.
         Execute(connection, $"ALTER TABLE runs RENAME TO runs_v{Math.Max(current, 1)};", ignoreMissingTable: true);
-        Execute(connection, "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS run_events; DROP TABLE IF EXISTS trial_leases; DROP TABLE IF EXISTS workers;");
+        Execute(connection, "DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS run_events; DROP TABLE IF EXISTS trial_leases; DROP TABLE IF EXISTS workers; DROP TABLE IF EXISTS idempotency_keys;");
         Execute(connection, $"""
             CREATE TABLE runs (
                 id TEXT PRIMARY KEY,
@@ -310,6 +368,12 @@ public sealed class RunStore
                 holder TEXT NOT NULL,
                 expires_at INTEGER NOT NULL,
                 PRIMARY KEY (run_id, trial_id));
+            CREATE TABLE idempotency_keys (
+                key TEXT PRIMARY KEY,
+                body_hash TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                created_at INTEGER NOT NULL);
+            CREATE INDEX idempotency_keys_by_run ON idempotency_keys (run_id);
             PRAGMA user_version = {SchemaVersion};
             """);
         transaction.Commit();

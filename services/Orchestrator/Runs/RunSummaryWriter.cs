@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Pipeline.Contracts;
 using Pipeline.Runs;
 using Pipeline.Storage;
@@ -8,8 +9,9 @@ using Pipeline.Storage;
 namespace Pipeline.Orchestrator.Runs;
 
 /// <summary>
-/// The run-level report: <c>summary.json</c> (every trial side by side, the best one named) and a small offline
-/// <c>report.html</c> that links to each trial's own report.
+/// The run-level report: <c>summary.json</c> (every trial side by side with its test metrics and validation curve, the
+/// best one named) and a small offline <c>report.html</c> that compares them (a table and one plot of every trial's
+/// validation curve) and links to each trial's own report.
 /// </summary>
 public sealed class RunSummaryWriter(IObjectStore store, TimeProvider clock)
 {
@@ -25,8 +27,7 @@ public sealed class RunSummaryWriter(IObjectStore store, TimeProvider clock)
             State = run.State,
             Dataset = run.Spec.Dataset,
             BestTrialId = run.BestTrial?.TrialId,
-            Trials = run.Trials.Select(t => new TrialSummary(t.TrialId, t.State, t.Training, t.BestEpoch, t.ValidationAccuracy, t.TestAccuracy,
-                ObjectKeys.InRunFolder(run.Id, t.ReportKey) is { } report ? "../" + report : null, t.Error)).ToList(),
+            Trials = await Task.WhenAll(run.Trials.Select(t => SummarizeAsync(run.Id, t, cancellationToken))),
             CreatedAt = run.CreatedAt,
             CompletedAt = clock.GetUtcNow(),
             ComputeSeconds = run.ComputeSeconds,
@@ -35,6 +36,29 @@ public sealed class RunSummaryWriter(IObjectStore store, TimeProvider clock)
         await store.PutJsonAsync(summaryKey, summary, cancellationToken);
         await store.PutBytesAsync(ObjectKeys.RunReport(run.Id, HtmlFileName), Encoding.UTF8.GetBytes(Html(summary)), cancellationToken);
         return summaryKey;
+    }
+
+    private async Task<TrialSummary> SummarizeAsync(Guid runId, TrialRecord trial, CancellationToken cancellationToken)
+    {
+        var (macroF1, calibrationError) = await TestMetricsAsync(trial.MetricsKey, cancellationToken);
+        var history = trial.HistoryKey is { } key && await store.ExistsAsync(key, cancellationToken)
+            ? await store.GetJsonAsync<TrainingHistory>(key, cancellationToken)
+            : null;
+        return new TrialSummary(trial.TrialId, trial.State, trial.Training, trial.BestEpoch, trial.ValidationAccuracy, trial.TestAccuracy,
+            ObjectKeys.InRunFolder(runId, trial.ReportKey) is { } report ? "../" + report : null, trial.Error, macroF1, calibrationError,
+            history?.Epochs.Select(epoch => epoch.ValidationAccuracy).ToList());
+    }
+
+    /// <summary>The figures of the trial's metrics.json (docs/metrics.schema.json) that the comparison shows; nulls for a trial without one.</summary>
+    private async Task<(double? MacroF1, double? CalibrationError)> TestMetricsAsync(string? metricsKey, CancellationToken cancellationToken)
+    {
+        if (metricsKey is null || !await store.ExistsAsync(metricsKey, cancellationToken))
+            return (null, null);
+        await using var stream = await store.OpenReadAsync(metricsKey, cancellationToken);
+        using var metrics = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        var root = metrics.RootElement;
+        return (root.TryGetProperty("macroAverage", out var macro) && macro.TryGetProperty("f1", out var f1) ? f1.GetDouble() : null,
+            root.TryGetProperty("expectedCalibrationError", out var ece) ? ece.GetDouble() : null);
     }
 
     private static string Html(RunSummary summary)
@@ -46,7 +70,8 @@ public sealed class RunSummaryWriter(IObjectStore store, TimeProvider clock)
             var best = trial.TrialId == summary.BestTrialId ? " class=\"best\"" : "";
             rows.Append($"<tr{best}><td>{name}</td><td>{trial.State}</td><td>{Encode(trial.Training.Backbone)}</td><td>{trial.Training.Mode.ToString().ToLowerInvariant()}</td>" +
                         $"<td>{trial.Training.LearningRate.ToString("G", CultureInfo.InvariantCulture)}</td><td>{Percent(trial.ValidationAccuracy)}</td>" +
-                        $"<td>{Percent(trial.TestAccuracy)}</td><td>{Encode(trial.Error ?? "")}</td></tr>\n");
+                        $"<td>{Percent(trial.TestAccuracy)}</td><td>{Fraction(trial.MacroF1)}</td><td>{Fraction(trial.ExpectedCalibrationError)}</td>" +
+                        $"<td>{Encode(trial.Error ?? "")}</td></tr>\n");
         }
         return $$"""
             <!DOCTYPE html>
@@ -65,10 +90,12 @@ public sealed class RunSummaryWriter(IObjectStore store, TimeProvider clock)
             <h1>Run {{summary.RunId}}</h1>
             <p>Dataset {{Encode(summary.Dataset)}} · {{summary.State}} · best trial {{Encode(summary.BestTrialId ?? "none")}}</p>
             <table>
-            <thead><tr><th>trial</th><th>state</th><th>backbone</th><th>mode</th><th>learning rate</th><th>best validation accuracy</th><th>test accuracy</th><th>error</th></tr></thead>
+            <thead><tr><th>trial</th><th>state</th><th>backbone</th><th>mode</th><th>learning rate</th><th>best validation accuracy</th><th>test accuracy</th><th>macro F1</th><th>calibration error</th><th>error</th></tr></thead>
             <tbody>
             {{rows}}</tbody>
             </table>
+            <h2>Validation accuracy per epoch</h2>
+            {{ValidationCurvesSvg.Render(summary.Trials)}}
             </body>
             </html>
 
@@ -76,6 +103,8 @@ public sealed class RunSummaryWriter(IObjectStore store, TimeProvider clock)
     }
 
     private static string Percent(double? fraction) => fraction is { } f ? (f * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "";
+
+    private static string Fraction(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "";
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

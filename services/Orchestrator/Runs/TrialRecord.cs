@@ -15,6 +15,7 @@ public sealed record TrialRecord
     public int? BestEpoch { get; init; }
     public double? TestAccuracy { get; init; }
     public string? ReportKey { get; init; }
+    public string? MetricsKey { get; init; }
     public string? Error { get; init; }
 
     public TrialOutcome Outcome() => new(TrialId, State, TestAccuracy, ReportKey);

@@ -24,7 +24,7 @@ public sealed partial record PreprocessingSpec
         if (Split.Error is { } split)
             errors.Add("preprocessing.split", split);
         errors.AddIfUndefined(Resize, "preprocessing.resize");
-        errors.AddIf(Background is null || !HexColour().IsMatch(Background), "preprocessing.background", $"must be a colour like #ffffff (got '{Background}')");
+        errors.AddIf(Background is null || !HexColour().IsMatch(Background), "preprocessing.background", $"must be a colour like #ffffff (got {ValidationErrors.Quote(Background)})");
         errors.AddIf(ImageSize is < MinImageSize or > MaxImageSize, "preprocessing.imageSize",
             $"must be between {MinImageSize} and {MaxImageSize} pixels (got {ImageSize})");
     }

@@ -63,12 +63,14 @@ public sealed record TrainingSpec
     internal void Validate(ValidationErrors errors)
     {
         if (!BackboneNames.All.Contains(Backbone))
-            errors.Add("training.backbone", $"unknown backbone '{Backbone}'. Known backbones: {string.Join(", ", BackboneNames.All)}");
+            errors.Add("training.backbone", $"unknown backbone {ValidationErrors.Quote(Backbone)}. Known backbones: {string.Join(", ", BackboneNames.All)}");
         else if (EffectiveWeights is not { } weights)
             errors.Add("training.weights",
                 $"backbone '{Backbone}' needs weights: torchvision's ({string.Join(" or ", WeightsReference.KnownNames.Where(pair => pair.Value == Backbone).Select(pair => pair.Key))}, downloaded once), a torchvision " +
                 $"state_dict .pth file (--weights PATH on the command line), an https URL, or {WeightsReference.None} for random initialisation; " +
                 $"or use backbone {BackboneNames.MlNetResNet18}, whose ImageNet weights ship with the pipeline and work offline");
+        else if (weights.Length > WeightsReference.MaxLength)
+            errors.Add("training.weights", $"at most {WeightsReference.MaxLength} characters (got {weights.Length})");
         else if (WeightsReference.Problem(weights, Backbone) is { } problem)
             errors.Add("training.weights", problem);
         errors.AddIfUndefined(Mode, "training.mode");

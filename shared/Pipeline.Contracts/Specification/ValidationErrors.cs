@@ -9,6 +9,8 @@ public sealed class ValidationErrors
 
     public bool IsEmpty => _errors.Count == 0;
 
+    public bool Contains(string field, string message) => _errors.TryGetValue(field, out var messages) && messages.Contains(message);
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var messages))
@@ -28,6 +30,9 @@ public sealed class ValidationErrors
         AddIf(!Enum.IsDefined(value), field, $"must be one of {string.Join(", ", Enum.GetValues<TEnum>().Select(name => JsonNamingPolicy.CamelCase.ConvertName(name.ToString())))} (got {value})");
 
     public IReadOnlyDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <summary>What the user sent, quoted in a message: cut to its first 40 characters, so that a huge value is never sent back whole.</summary>
+    public static string Quote(string? value) => value is null ? "null" : value.Length <= 40 ? $"'{value}'" : $"'{value[..40]}...' ({value.Length} characters)";
 
     /// <summary>One line per problem: "training.epochs: must be between 1 and 10000 (got 0)".</summary>
     public static string Describe(IReadOnlyDictionary<string, string[]> errors) =>

@@ -13,6 +13,9 @@ public static partial class WeightsReference
 {
     public const string StorePrefix = "store:";
 
+    /// <summary>The longest reference a specification may hold: a URL's practical bound (a store key is at most 1024).</summary>
+    public const int MaxLength = 2048;
+
     /// <summary>No pretrained weights: torchvision's random initialisation.</summary>
     public const string None = "none";
 
@@ -76,7 +79,7 @@ public static partial class WeightsReference
     public static string? Problem(string reference, string backbone)
     {
         if (StoreKey(reference) is { } key)
-            return StoreKeyPattern().IsMatch(key) ? null : $"'{reference}' does not name an object: use store:<key>, e.g. store:weights/<sha256>.pth";
+            return StoreKeyPattern().IsMatch(key) ? null : $"{ValidationErrors.Quote(reference)} does not name an object: use store:<key>, e.g. store:weights/<sha256>.pth";
         var torchvision = BackboneNames.Torchvision.Contains(backbone);
         if (reference == None)
             return torchvision ? null : $"backbone '{backbone}' has no random initialisation: use a torchvision backbone ({string.Join(", ", BackboneNames.Torchvision)}) with --weights none";
@@ -85,13 +88,13 @@ public static partial class WeightsReference
             if (!torchvision)
                 return $"backbone '{backbone}' takes no downloaded weights; URLs name torchvision state_dicts for {string.Join(", ", BackboneNames.Torchvision)}";
             return HashPrefix(url.Segments[^1]) is null
-                ? $"the file name in '{reference}' must carry the start of its sha256 as torchvision's do (e.g. resnet50-0676ba61.pth), so that the download can be checked"
+                ? $"the file name in {ValidationErrors.Quote(reference)} must carry the start of its sha256 as torchvision's do (e.g. resnet50-0676ba61.pth), so that the download can be checked"
                 : null;
         }
         if (!KnownNames.TryGetValue(reference, out var owner))
-            return $"unknown weights '{reference}': use {None}, a known name ({string.Join(", ", KnownNames.Keys)}), store:<key> for a state_dict " +
+            return $"unknown weights {ValidationErrors.Quote(reference)}: use {None}, a known name ({string.Join(", ", KnownNames.Keys)}), store:<key> for a state_dict " +
                    "in the object store, or an https URL of a torchvision .pth file";
-        return owner == backbone ? null : $"weights '{reference}' belong to backbone '{owner}', not '{backbone}'";
+        return owner == backbone ? null : $"weights {ValidationErrors.Quote(reference)} belong to backbone '{owner}', not '{backbone}'";
     }
 
     // Relative, '/'-separated, no empty, '.' or '..' segments: the object store's own key rules, checked here without it.

@@ -5,7 +5,8 @@ namespace Pipeline.Runs;
 /// <summary><c>runs/&lt;runId&gt;/report/summary.json</c>: every trial of a run side by side, and the best one.</summary>
 public sealed record RunSummary
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>2 added each trial's macro F1, calibration error and validation curve.</summary>
+    public const int CurrentSchemaVersion = 2;
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required Guid RunId { get; init; }

@@ -1,5 +1,8 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Orchestrator.Api.Security;
@@ -22,7 +25,8 @@ public sealed class OrchestratorApi : IDisposable
     private readonly WebApplicationFactory<RunCoordinator> _factory;
 
     /// <param name="settings">Configuration on top of the test's (e.g. <c>Pipeline:Api:KeyFile</c>).</param>
-    public OrchestratorApi(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="kestrel">Serve on a real port of 127.0.0.1 (<see cref="Address"/>), for clients in other processes.</param>
+    public OrchestratorApi(IReadOnlyDictionary<string, string?>? settings = null, bool kestrel = false)
     {
         _factory = new WebApplicationFactory<RunCoordinator>().WithWebHostBuilder(host =>
         {
@@ -30,6 +34,11 @@ public sealed class OrchestratorApi : IDisposable
             foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
                 host.UseSetting(name, value);
         });
+        if (kestrel)
+        {
+            _factory.UseKestrel(0);
+            _factory.StartServer();
+        }
         Client = ClientWith(Keys[ApiRoles.Admin]);
     }
 
@@ -43,6 +52,9 @@ public sealed class OrchestratorApi : IDisposable
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>Where a Kestrel-served API listens.</summary>
+    public Uri Address => new(_factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 
     /// <summary>A client that sends <paramref name="key"/> as its bearer token, or no Authorization header when null.</summary>
     public HttpClient ClientWith(string? key)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -100,6 +101,57 @@ public sealed class RunCoordinatorTests() : ConsumerHarness<RunEventsConsumer>(
         var summary = await Objects.GetJsonAsync<RunSummary>(completed.SummaryKey!);
         Assert.Equal(("t1", "../trials/t1/report/report.html"), (summary.BestTrialId, summary.Trials[0].Report));
         Assert.True(await Objects.ExistsAsync(ObjectKeys.RunReport(runId, "report.html")));
+    }
+
+    [Fact]
+    public async Task A_sweep_trains_every_trial_and_completes_with_the_failed_ones_listed_and_the_trials_compared()
+    {
+        var runId = Guid.NewGuid();
+        var spec = JsonSerializer.Deserialize<RunSpec>("""
+            { "dataset": "flowers", "training": { "backbone": "mlnet-resnet18", "epochs": 2 },
+              "sweep": { "training.mode": ["transfer", "finetune"], "training.learningRate": [1e-3, 1e-4] } }
+            """, PipelineJson.Options)!;
+        await Harness.Bus.Publish(new SubmitRun(runId, spec));
+        await WaitForState(runId, RunState.Preprocessing);
+        await Harness.Bus.Publish(new DatasetPrepared(runId, "m", "f", 2, 1, 1, 1, 0, false, NoVersions));
+        await WaitForState(runId, RunState.Training);
+
+        // One command per trial, each with its own settings, for the trainer pool to share out.
+        Assert.True(await Harness.Sent.Any<TrainModel>(m => m.Context.Message.RunId == runId && m.Context.Message.TrialId == "t4"));
+        var trains = Harness.Sent.Select<TrainModel>(m => m.Context.Message.RunId == runId).Select(m => m.Context.Message).OrderBy(m => m.TrialId).ToList();
+        Assert.Equal([("t1", TrainingMode.Transfer, 1e-3), ("t2", TrainingMode.Transfer, 1e-4), ("t3", TrainingMode.Finetune, 1e-3), ("t4", TrainingMode.Finetune, 1e-4)],
+            trains.Select(m => (m.TrialId, m.Training.Mode, m.Training.LearningRate)));
+
+        await Harness.Bus.Publish(new StageFailed(runId, "train", "out of memory", "t4"));
+        foreach (var (trialId, accuracy) in new[] { ("t1", 0.8), ("t2", 0.9), ("t3", 0.7) })
+        {
+            var history = ObjectKeys.History(runId, trialId);
+            await Objects.PutJsonAsync(history, new TrainingHistory
+            {
+                Training = spec.Training, Seed = 42, BestEpoch = 2,
+                Epochs = [new EpochRecord(1, 1, 0.5, 1, accuracy - 0.1, 10, 1), new EpochRecord(2, 1, 0.6, 1, accuracy, 10, 1)],
+            });
+            var metrics = ObjectKeys.TrialReport(runId, trialId, "metrics.json");
+            await Objects.PutBytesAsync(metrics, System.Text.Encoding.UTF8.GetBytes($$"""{ "accuracy": {{accuracy}}, "macroAverage": { "f1": {{accuracy - 0.05}} }, "expectedCalibrationError": 0.04 }"""));
+            await Harness.Bus.Publish(new ModelTrained(runId, trialId, $"model-{trialId}", history, 2, accuracy, NoVersions));
+            await Harness.Bus.Publish(new ModelEvaluated(runId, trialId, metrics, ObjectKeys.TrialReport(runId, trialId, "report.html"), accuracy));
+        }
+        await WaitForState(runId, RunState.Completed);
+
+        // The outbox sends the completion after the commit, on its own schedule: poll rather than wait for the bus to go idle.
+        var completed = (await PublishedAsync<RunCompleted>()).Single(m => m.RunId == runId);
+        Assert.Equal(("t2", 0.9), (completed.BestTrialId, completed.TestAccuracy));
+        Assert.Equal([RunState.Completed, RunState.Completed, RunState.Completed, RunState.Failed], completed.Trials.Select(t => t.State));
+        var summary = await Objects.GetJsonAsync<RunSummary>(completed.SummaryKey!);
+        Assert.Equal("t2", summary.BestTrialId);
+        Assert.Equal(0.85, summary.Trials[1].MacroF1!.Value, 9);
+        Assert.Equal(0.04, summary.Trials[1].ExpectedCalibrationError!.Value, 9);
+        Assert.Equal([0.8, 0.9], summary.Trials[1].ValidationAccuracies!);
+        Assert.Equal("train: out of memory", summary.Trials[3].Error);
+        var html = System.Text.Encoding.UTF8.GetString(await Objects.GetBytesAsync(ObjectKeys.RunReport(runId, "report.html")));
+        // One plot: a curve per trial that finished an epoch, labelled with its settings.
+        Assert.Equal(3, html.Split("<polyline").Length - 1);
+        Assert.Contains("t3 finetune lr 0.001", html);
     }
 
     [Fact]

@@ -40,6 +40,7 @@ public sealed class RunsApiTests : IDisposable
     [InlineData("""{ "dataset": "/etc", "training": { "backbone": "mlnet-resnet18" } }""", "dataset", "is not a dataset name")]
     [InlineData("""{ "dataset": "d", "training": { "backbone": "mlnet-resnet18", "epochs": 0 } }""", "training.epochs", "must be between 1 and 10000")]
     [InlineData("""{ "dataset": "d", "preprocessing": { "split": "90/20/10" }, "training": { "backbone": "mlnet-resnet18" } }""", "preprocessing.split", "add up to 100")]
+    [InlineData("""{ "dataset": "d", "training": { "backbone": "mlnet-resnet18" }, "sweep": { "training.learningRate": [1e-3, 50] } }""", "sweep.training.learningRate", "below 10 (got 50)")]
     public async Task An_invalid_spec_gets_a_validation_problem_keyed_by_field(string body, string field, string expected)
     {
         var response = await PostJson(body);
@@ -49,6 +50,19 @@ public sealed class RunsApiTests : IDisposable
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var messages = problem.RootElement.GetProperty("errors").GetProperty(field).EnumerateArray().Select(m => m.GetString()!);
         Assert.Contains(messages, message => message.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_sweep_is_one_run_with_a_trial_per_combination()
+    {
+        var response = await PostJson("""
+            { "dataset": "flowers", "training": { "backbone": "mlnet-resnet18" }, "sweep": { "training.mode": ["transfer", "finetune"], "training.epochs": [1, 2, 3] } }
+            """);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var run = (await response.Content.ReadFromJsonAsync<RunView>(PipelineJson.Options))!;
+        Assert.Equal(["t1", "t2", "t3", "t4", "t5", "t6"], run.Trials.Select(t => t.TrialId));
+        Assert.Equal([1, 2, 3], run.Spec.Sweep!["training.epochs"].Select(value => value.GetInt32()));
     }
 
     [Theory]
@@ -76,8 +90,7 @@ public sealed class RunsApiTests : IDisposable
         Assert.Equal("Run not found", problem.RootElement.GetProperty("title").GetString());
     }
 
-    private Task<HttpResponseMessage> PostJson(string json) =>
-        _api.Client.PostAsync("/runs", new StringContent(json, Encoding.UTF8, "application/json"));
+    private Task<HttpResponseMessage> PostJson(string json, string? idempotencyKey = null) => _api.Client.SendAsync(Post(json, idempotencyKey));
 
     [Fact]
     public async Task The_journal_holds_the_run_and_its_events_after_the_last_one_seen()
@@ -115,6 +128,92 @@ public sealed class RunsApiTests : IDisposable
         // An escaped '/' stays part of one path segment, so the key is still inside the run's folder: not found, nothing leaked.
         Assert.Equal(HttpStatusCode.NotFound, escape.StatusCode);
         Assert.DoesNotContain("TOP SECRET CONTENT", await escape.Content.ReadAsStringAsync());
+    }
+
+    private const string FlowersSpec = """{ "dataset": "flowers", "training": { "backbone": "mlnet-resnet18" } }""";
+
+    [Fact]
+    public async Task The_same_idempotency_key_and_body_return_the_original_run_and_another_body_is_refused()
+    {
+        var first = await PostJson(FlowersSpec, idempotencyKey: "retry-1");
+        var again = await PostJson(FlowersSpec, idempotencyKey: "retry-1");
+        var other = await PostJson("""{ "dataset": "tulips", "training": { "backbone": "mlnet-resnet18" } }""", idempotencyKey: "retry-1");
+        using var submitter = _api.ClientWith(OrchestratorApi.Keys[Orchestrator.Api.Security.ApiRoles.Submit]);
+        var someoneElse = await submitter.SendAsync(Post(FlowersSpec, "retry-1"));
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.OK), (first.StatusCode, again.StatusCode));
+        var run = await RunOf(first);
+        Assert.Equal(run.RunId, (await RunOf(again)).RunId);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        Assert.Equal("application/problem+json", other.Content.Headers.ContentType!.MediaType);
+        // Keys belong to their caller: another API key's "retry-1" is another run.
+        Assert.Equal(HttpStatusCode.Accepted, someoneElse.StatusCode);
+        Assert.NotEqual(run.RunId, (await RunOf(someoneElse)).RunId);
+        Assert.Equal(2, _api.Service<RunStore>().List(10).Count);
+    }
+
+    [Fact]
+    public async Task Runs_are_listed_newest_first_a_page_at_a_time_and_by_state()
+    {
+        var submitted = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+            submitted.Add((await RunOf(await PostJson(FlowersSpec))).RunId);
+        await _api.Client.PostAsync($"/runs/{submitted[1]}/cancel", null);
+
+        var first = (await _api.Client.GetFromJsonAsync<RunsPage>("/runs?limit=2", PipelineJson.Options))!;
+        var second = (await _api.Client.GetFromJsonAsync<RunsPage>($"/runs?limit=2&cursor={first.NextCursor}", PipelineJson.Options))!;
+        var cancelled = (await _api.Client.GetFromJsonAsync<RunsPage>("/runs?state=cancelled", PipelineJson.Options))!;
+
+        Assert.Equal(Enumerable.Reverse(submitted), first.Runs.Concat(second.Runs).Select(run => run.RunId));
+        Assert.Null(second.NextCursor);
+        Assert.Equal([submitted[1]], cancelled.Runs.Select(run => run.RunId));
+    }
+
+    [Theory]
+    [InlineData("state=Sleeping", "state")]
+    [InlineData("state=1", "state")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=many", "limit")]
+    [InlineData("cursor=bm90LWEtY3Vyc29y", "cursor")]
+    public async Task A_bad_list_query_is_a_validation_problem_on_its_parameter(string query, string field)
+    {
+        var response = await _api.Client.GetAsync($"/runs?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), problem.RootElement.ToString());
+    }
+
+    [Fact]
+    public async Task A_run_is_cancelled_once_and_deleted_with_its_objects_by_an_admin_once_it_is_over()
+    {
+        var run = await RunOf(await PostJson(FlowersSpec));
+        using var submitter = _api.ClientWith(OrchestratorApi.Keys[Orchestrator.Api.Security.ApiRoles.Submit]);
+
+        var whileLive = await _api.Client.DeleteAsync($"/runs/{run.RunId}");
+        var cancel = await submitter.PostAsync($"/runs/{run.RunId}/cancel", null);
+        var cancelAgain = await submitter.PostAsync($"/runs/{run.RunId}/cancel", null);
+        var bySubmitter = await submitter.DeleteAsync($"/runs/{run.RunId}");
+        var byAdmin = await _api.Client.DeleteAsync($"/runs/{run.RunId}");
+
+        Assert.Equal(HttpStatusCode.Conflict, whileLive.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, cancelAgain.StatusCode);
+        Assert.Equal("application/problem+json", cancelAgain.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.Forbidden, bySubmitter.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, byAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync($"/runs/{run.RunId}")).StatusCode);
+        Assert.Empty(await _api.Store.ListAsync(ObjectKeys.RunFolder(run.RunId)).ToListAsync());
+    }
+
+    private static async Task<RunView> RunOf(HttpResponseMessage response) => (await response.Content.ReadFromJsonAsync<RunView>(PipelineJson.Options))!;
+
+    private static HttpRequestMessage Post(string json, string? idempotencyKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/runs") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (idempotencyKey is not null)
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return request;
     }
 
     /// <summary>Polls the journal until it holds <paramref name="expected"/> events after <paramref name="after"/> (the bus delivers asynchronously).</summary>

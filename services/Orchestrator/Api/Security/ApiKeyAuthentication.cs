@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -18,9 +20,12 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         string? header = Request.Headers.Authorization;
         if (header is null || !header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
             return Task.FromResult(AuthenticateResult.NoResult());
-        if (keys.RoleOf(header[BearerPrefix.Length..].Trim()) is not { } role)
+        var key = header[BearerPrefix.Length..].Trim();
+        if (keys.RoleOf(key) is not { } role)
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, role)], SchemeName);
+        // Who is calling, without the secret: what per-caller state (idempotency keys, rate limits) is keyed by.
+        var caller = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, role), new Claim(ClaimTypes.NameIdentifier, caller)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
