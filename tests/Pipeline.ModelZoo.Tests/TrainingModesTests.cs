@@ -3,6 +3,7 @@ using Pipeline.ModelZoo.Classification;
 using Pipeline.Runs;
 using Pipeline.Storage;
 using Pipeline.Trainer.Training;
+using Pipeline.Trainer.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -83,6 +84,24 @@ public sealed class TrainingModesTests(BackboneFixture fixture)
         var again = await trainer.TrainAsync(new TrainingRequest(runId, "t1", spec, Seed, dataset.Manifest), Report);
         Assert.Equal(history.Epochs.Select(epoch => epoch.Epoch), reported);
         Assert.Equal(result, again);
+    }
+
+    [Theory]
+    [InlineData(new[] { 0.9, 0.8, 0.85, 0.86 }, 2, true)]
+    [InlineData(new[] { 0.9, 0.8, 0.85, 0.7 }, 2, false)]
+    [InlineData(new[] { 0.9, 0.8, 0.85 }, 2, false)]
+    [InlineData(new[] { 0.9, 0.8, double.NaN, double.NaN }, 2, true)]
+    [InlineData(new[] { double.NaN, double.NaN }, 2, true)]
+    [InlineData(new[] { 0.9, 0.95, 0.97 }, null, false)]
+    public void Early_stopping_counts_the_epochs_since_the_lowest_validation_loss_and_never_takes_nan_for_one(double[] losses, int? patience, bool stops)
+    {
+        var epochs = losses.Select((loss, i) => new EpochRecord(i + 1, 1, 0.5, loss, 0.5, 10, 1)).ToList();
+
+        var reason = EarlyStopping.Reason(epochs, patience);
+
+        Assert.Equal(stops, reason is not null);
+        if (stops)
+            Assert.Contains($"not improved for {patience} epochs (patience {patience})", reason);
     }
 
     [Fact]

@@ -13,10 +13,12 @@ public static class EarlyStopping
     {
         if (patience is not { } limit || epochs.Count == 0)
             return null;
-        var lowest = epochs.MinBy(record => record.ValidationLoss)!;
-        var since = epochs[^1].Epoch - lowest.Epoch;
+        // A diverged epoch's NaN loss is no improvement (ordered comparisons would rank NaN lowest).
+        var lowest = epochs.Where(record => !double.IsNaN(record.ValidationLoss)).MinBy(record => record.ValidationLoss);
+        var since = epochs[^1].Epoch - (lowest?.Epoch ?? 0);
         return since >= limit
-            ? $"validation loss has not improved for {since} epochs (patience {limit}); its lowest, {lowest.ValidationLoss:F4}, was in epoch {lowest.Epoch}"
+            ? $"validation loss has not improved for {since} epochs (patience {limit}); " +
+              (lowest is null ? "it was never a number" : $"its lowest, {lowest.ValidationLoss:F4}, was in epoch {lowest.Epoch}")
             : null;
     }
 }
