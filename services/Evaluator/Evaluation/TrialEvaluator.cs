@@ -2,6 +2,7 @@ using Pipeline.Datasets;
 using Pipeline.ModelZoo.Classification;
 using Pipeline.Runs;
 using Pipeline.Storage;
+using Pipeline.Telemetry;
 
 namespace Pipeline.Evaluator.Evaluation;
 
@@ -24,7 +25,9 @@ public sealed class TrialEvaluator(IObjectStore store, ReportWriter reports)
         ScoredModel scored;
         await using (var model = await store.OpenSeekableAsync(command.ModelKey, cancellationToken))
         using (var classifier = ImageClassifier.Load(model))
+        using (PipelineTelemetry.StartSpan("evaluation")?.SetTag("pipeline.images", manifest[DatasetSplits.Test].Count))
             scored = ModelScoring.Score(classifier, test, manifest[DatasetSplits.Test].Files, command.Evaluation, cancellationToken);
+        PipelineMetrics.Tested(command.RunId, command.TrialId, scored.Metrics.Accuracy);
 
         await reports.WriteAsync(store, files, new ReportInput
         {

@@ -50,6 +50,7 @@ public static class ApiDefaults
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapPipelineHealth();
+        app.MapPipelineMetrics();
         return app;
     }
 }

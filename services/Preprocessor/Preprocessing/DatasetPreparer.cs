@@ -11,6 +11,7 @@ using Pipeline.Hosting;
 using Pipeline.Imaging;
 using Pipeline.Shards;
 using Pipeline.Storage;
+using Pipeline.Telemetry;
 
 namespace Pipeline.Preprocessor.Preprocessing;
 
@@ -62,6 +63,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             .Select(entry => new QuarantinedFile(entry.image.RelativePath, entry.problem!.Code, entry.problem.Message)))
             .ToArray();
         var usable = Enumerable.Range(0, listing.Files.Count).Where(i => problems[i] is null).ToArray();
+        PipelineMetrics.Decoded(usable.Length, quarantine.Length, TimeSpan.FromSeconds(decodeSeconds))?.Dispose();
         if (usable.Length == 0)
             throw new PipelineException(
                 $"None of the {listing.Files.Count} image files in dataset '{source.Name}' could be read; " +
@@ -257,6 +259,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
 
     private async Task<ShardEntry> WriteShardAsync(string key, int[] images, DatasetListing listing, int imageSize, PixelSpill pixels, MemoryStream shard, CancellationToken cancellationToken)
     {
+        using var span = PipelineTelemetry.StartSpan("shard write")?.SetTag("pipeline.object_key", key).SetTag("pipeline.images", images.Length);
         var image = new byte[pixels.PixelBytes];
         shard.SetLength(0);
         var writer = new ShardWriter(shard, imageSize, imageSize);

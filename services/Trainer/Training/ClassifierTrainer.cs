@@ -6,6 +6,7 @@ using Pipeline.ModelZoo.Classification;
 using Pipeline.Contracts;
 using Pipeline.Runs;
 using Pipeline.Storage;
+using Pipeline.Telemetry;
 using Pipeline.Trainer.Training.Epochs;
 using Pipeline.Trainer.Training.Features;
 using TorchSharp.Modules;
@@ -107,6 +108,7 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         var epochs = checkpoint.History.Epochs.Append(record).ToList();
         var improved = checkpoint.History.BestEpoch == 0 || record.ValidationAccuracy > epochs[checkpoint.History.BestEpoch - 1].ValidationAccuracy;
         checkpoint = checkpoint with { History = checkpoint.History with { Epochs = epochs, BestEpoch = improved ? epoch : checkpoint.History.BestEpoch } };
+        using var span = PipelineMetrics.Epoch(runId, trialId, record);
         var bytes = checkpoint.Write(classifier, optimizer);
         // best before last: a crash in between redoes this epoch instead of pointing at a best.bin that is not there.
         if (improved)
