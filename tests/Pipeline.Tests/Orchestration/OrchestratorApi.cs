@@ -22,13 +22,16 @@ public sealed class OrchestratorApi : IDisposable
     private readonly WebApplicationFactory<RunCoordinator> _factory;
 
     /// <param name="settings">Configuration on top of the test's (e.g. <c>Pipeline:Api:KeyFile</c>).</param>
-    public OrchestratorApi(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Services on top of the orchestrator's (e.g. an exporter that collects its spans).</param>
+    public OrchestratorApi(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         _factory = new WebApplicationFactory<RunCoordinator>().WithWebHostBuilder(host =>
         {
             Configure(host, _folder);
             foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
                 host.UseSetting(name, value);
+            if (services is not null)
+                host.ConfigureServices(services);
         });
         Client = ClientWith(Keys[ApiRoles.Admin]);
     }
