@@ -9,7 +9,10 @@ public static class PipelineCli
 {
     public static readonly string RepoRoot = FindRepoRoot();
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => StartWith(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the command with <paramref name="environment"/> on top of this process's environment.</summary>
+    public static Process StartWith(IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var start = new ProcessStartInfo(Path.Combine(RepoRoot, "pipeline"))
         {
@@ -19,12 +22,17 @@ public static class PipelineCli
         };
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         return Process.Start(start)!;
     }
 
-    public static async Task<CliResult> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<CliResult> RunAsync(TimeSpan timeout, params string[] args) => RunWithAsync(timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the command with <paramref name="environment"/> on top of this process's environment.</summary>
+    public static async Task<CliResult> RunWithAsync(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(args);
+        using var process = StartWith(environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancellation = new CancellationTokenSource(timeout);
