@@ -6,7 +6,8 @@ namespace Pipeline.Orchestrator.Runs;
 
 /// <summary>
 /// <c>pipeline.runs</c>: how many runs the run database holds in each state, read when a scraper or exporter asks. Its
-/// meter comes from the host's factory, so a second host in one process (tests) observes its own database.
+/// meter comes from the host's factory, so a second host in one process (tests) observes its own database. It is a
+/// hosted service only so that the host creates it, and its gauge, at startup.
 /// </summary>
 public sealed class RunStateGauge : IHostedService
 {

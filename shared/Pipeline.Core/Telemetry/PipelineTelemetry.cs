@@ -30,11 +30,7 @@ public static class PipelineTelemetry
         var span = parent is not null && ActivityContext.TryParse(parent, null, out var context)
             ? ActivitySource.StartActivity(name, kind, context)
             : ActivitySource.StartActivity(name, kind);
-        if (span is not null && enclosing is not null)
-            foreach (var tag in RunTags)
-                if (enclosing.GetTagItem(tag) is { } value)
-                    span.SetTag(tag, value);
-        return span;
+        return Inherit(span, enclosing);
     }
 
     /// <summary>Starts a span that works for <paramref name="runId"/> (and a trial, and a stage).</summary>
@@ -55,14 +51,19 @@ public static class PipelineTelemetry
     public static Activity? StartSpanThatBegan(string name, TimeSpan took, params (string Name, object? Value)[] tags)
     {
         var parent = Activity.Current;
-        var span = ActivitySource.StartActivity(name, ActivityKind.Internal, parent?.Context ?? default, startTime: DateTimeOffset.UtcNow - took);
-        if (span is null)
-            return null;
-        foreach (var tag in RunTags)
-            if (parent?.GetTagItem(tag) is { } value)
-                span.SetTag(tag, value);
+        var span = Inherit(ActivitySource.StartActivity(name, ActivityKind.Internal, parent?.Context ?? default, startTime: DateTimeOffset.UtcNow - took), parent);
         foreach (var (tagName, value) in tags)
-            span.SetTag(tagName, value);
+            span?.SetTag(tagName, value);
+        return span;
+    }
+
+    /// <summary>Copies the run, trial and stage attributes of <paramref name="enclosing"/> onto <paramref name="span"/>.</summary>
+    private static Activity? Inherit(Activity? span, Activity? enclosing)
+    {
+        if (span is not null && enclosing is not null)
+            foreach (var tag in RunTags)
+                if (enclosing.GetTagItem(tag) is { } value)
+                    span.SetTag(tag, value);
         return span;
     }
 
