@@ -8,4 +8,5 @@ builder.AddPipelineBus(bus => bus.AddEvaluatorConsumers());
 
 var app = builder.Build();
 app.MapPipelineHealth();
+app.MapPipelineMetrics();
 app.Run();

@@ -21,6 +21,7 @@ public static class OrchestratorStage
         builder.Services.AddHostedService<LeaseSweeper>();
         builder.Services.AddHostedService<DeadlineSweeper>();
         builder.Services.AddHostedService<OrphanedRunsSweep>();
+        builder.Services.AddHostedService<RunStateGauge>();
         return builder;
     }
 

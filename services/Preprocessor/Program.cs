@@ -8,4 +8,5 @@ builder.AddPipelineBus(bus => bus.AddPreprocessorConsumers());
 
 var app = builder.Build();
 app.MapPipelineHealth();
+app.MapPipelineMetrics();
 app.Run();

@@ -8,4 +8,5 @@ builder.AddPipelineBus(bus => bus.AddTrainerConsumers());
 
 var app = builder.Build();
 app.MapPipelineHealth();
+app.MapPipelineMetrics();
 app.Run();

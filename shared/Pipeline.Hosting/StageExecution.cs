@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
+using Pipeline.Telemetry;
 
 namespace Pipeline.Hosting;
 
@@ -60,10 +61,8 @@ public static class StageExecution
         // The run's token is held here: the run's entry may be forgotten (it ended) before this work notices.
         var runCancelled = cancellations.TokenFor(runId);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping, runCancelled);
-        using var activity = PipelineTelemetry.ActivitySource.StartActivity($"{name} run");
-        activity?.SetTag("pipeline.run_id", runId);
-        activity?.SetTag("pipeline.trial_id", trialId);
-        activity?.SetTag("pipeline.stage", name);
+        using var activity = PipelineTelemetry.StartRunSpan($"{name} run", runId, trialId, name);
+        activity?.SetTag("pipeline.attempt", attempt);
         if (await cancellations.IsCancelledAsync(runId, stopping))
         {
             logger.LogInformation("{Stage} not started: run {RunId} was cancelled", name, runId);
@@ -73,11 +72,13 @@ public static class StageExecution
         using var watch = new CancellationTokenSource();
         var markerWatch = WatchForCancelAsync(cancellations, runId, watch.Token);
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = "cancelled";
         logger.LogInformation("{Stage} started for run {RunId}{Trial}", name, runId, stage.Trial);
         try
         {
             Failpoints.ThrowIf($"{name}.throw");
             await work(cancellation.Token);
+            outcome = "done";
             logger.LogInformation("{Stage} done for run {RunId}{Trial} in {Seconds:F1} s", name, runId, stage.Trial, clock.Elapsed.TotalSeconds);
         }
         catch (OperationCanceledException) when (runCancelled.IsCancellationRequested || stoppedQuietly?.Invoke() == true)
@@ -86,18 +87,22 @@ public static class StageExecution
         }
         catch (PipelineException e)
         {
+            outcome = "failed";
             logger.LogWarning("{Stage} failed for run {RunId}: {Reason}", name, runId, e.Message);
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            activity.Failed(e);
             await events.Publish(new StageFailed(runId, name, e.Message, trialId));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            outcome = "error";
             logger.LogError(e, "{Stage} failed for run {RunId}{Trial} (attempt {Attempt}); it will be tried again", name, runId, stage.Trial, attempt);
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            activity.Failed(e);
             throw;
         }
         finally
         {
+            PipelineMetrics.StageDuration.Record(clock.Elapsed.TotalSeconds,
+                new(PipelineTelemetry.StageTag, name), new("pipeline.outcome", outcome));
             await watch.CancelAsync();
             await markerWatch;
         }

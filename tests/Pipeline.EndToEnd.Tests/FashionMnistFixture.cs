@@ -1,4 +1,5 @@
 using Pipeline.Testing;
+using Pipeline.Testing.Otlp;
 
 namespace Pipeline.EndToEnd.Tests;
 
@@ -14,6 +15,9 @@ public sealed class FashionMnistFixture : IAsyncLifetime
     public FashionMnistFixture() => _trained = new(TrainAsync);
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "pipeline-e2e", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Receives the shared trained run's traces: that run exports OTLP here, as any embedded run can.</summary>
+    public OtlpReceiver Telemetry { get; } = new();
     public string DataDir => Path.Combine(Root, "fashion-mnist");
 
     public async Task InitializeAsync()
@@ -24,6 +28,7 @@ public sealed class FashionMnistFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        Telemetry.Dispose();
         Directory.Delete(Root, recursive: true);
         return Task.CompletedTask;
     }
@@ -37,7 +42,7 @@ public sealed class FashionMnistFixture : IAsyncLifetime
     {
         var store = NewStore();
         // Small batches: 140 training images give the head enough Adam steps in two epochs.
-        var result = await PipelineCli.RunAsync(TimeSpan.FromMinutes(15), "run", DataDir, "--backbone", "mlnet-resnet18", "--epochs", "2",
+        var result = await PipelineCli.RunAsync(TimeSpan.FromMinutes(15), Telemetry.ExporterEnvironment, "run", DataDir, "--backbone", "mlnet-resnet18", "--epochs", "2",
             "--batch-size", "8", "--store", store, "--json");
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json();

@@ -69,8 +69,8 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
         }
         var apiKey = ClusterApiKey.Ensure(paths);
         var instances = Instances(options.Trainers);
-        var ports = FreePorts.Take(3 + instances.Count);
-        var settings = new RabbitMqSettings(paths.NodeName, ports[0], ports[1], ports[2], paths.RabbitMq);
+        var ports = FreePorts.Take(4 + instances.Count);
+        var settings = new RabbitMqSettings(paths.NodeName, ports[0], ports[1], ports[2], paths.RabbitMq, ports[3]);
         var description = new ClusterDescription { Dir = paths.Dir, StartedAt = DateTimeOffset.UtcNow, Trainers = options.Trainers, RabbitMq = settings };
         Save(description);
         var rabbit = new RabbitMqNode(paths, settings);
@@ -100,7 +100,7 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
             var user = rabbit.EnsureUserAsync(credentials.RabbitMq, cancellationToken);
 
             var launched = new List<LaunchedProcess>();
-            foreach (var ((service, index), port) in instances.Zip(ports.Skip(3)))
+            foreach (var ((service, index), port) in instances.Zip(ports.Skip(4)))
             {
                 var process = ProcessLauncher.Start(ClusterServices.Launch(service, index, port, options.Trainers, credentials, paths, installation));
                 Record(description, process.Record);
@@ -109,9 +109,9 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
             await user;
             var deadline = DateTime.UtcNow + options.Timeout;
             await AllAsync(launched.Select(p => (Func<CancellationToken, Task>)(token => Readiness.WaitAsync(p, deadline, token))), cancellationToken);
-            progress.WriteLine($"{launched.Count} services ready ({Readiness.Elapsed(clock)})");
+            progress.WriteLine($"{launched.Count} services ready ({Readiness.Elapsed(clock)}); Prometheus metrics at {string.Join(", ", description.MetricsUrls)}");
             return new UpResult(1, description.ApiUrl, paths.Dir, paths.CredentialsFile, Ordered(description.Processes).Select(ProcessView.Of).ToList(),
-                apiKey, paths.ApiKeyFile);
+                apiKey, paths.ApiKeyFile, description.MetricsUrls);
         }
         catch
         {
@@ -131,7 +131,7 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
             var (ready, detail) = await Readiness.ProbeAsync(p, cancellationToken);
             return new ProcessStatus(p.Name, p.Index, p.Pid, p.Url, p.Log, true, ready, detail);
         }));
-        return new StatusResult(1, paths.Dir, description.ApiUrl, statuses.Length > 0 && statuses.All(s => s.Alive && s.Ready), statuses);
+        return new StatusResult(1, paths.Dir, description.ApiUrl, statuses.Length > 0 && statuses.All(s => s.Alive && s.Ready), statuses, description.MetricsUrls);
     }
 
     /// <summary>Stops everything the deployment started; returns what was still running. Idempotent.</summary>

@@ -23,6 +23,13 @@ public sealed record ClusterDescription
 
     public string? ApiUrl => Find(ClusterServices.Orchestrator, 1)?.Url;
 
+    /// <summary>What Prometheus scrapes: every pipeline service's <c>/metrics</c> and RabbitMQ's plugin (queue backlog).</summary>
+    public IReadOnlyList<string> MetricsUrls =>
+    [
+        .. Processes.Where(p => ClusterServices.Services.Contains(p.Name) && p.Url is not null).Select(p => $"{p.Url}/metrics"),
+        RabbitMq.MetricsUrl,
+    ];
+
     public ProcessRecord? Find(string name, int index) => Processes.Find(p => p.Name == name && p.Index == index);
 
     /// <summary>Adds or replaces the record of <paramref name="process"/> (same name and index).</summary>

@@ -31,7 +31,7 @@ public sealed class RabbitMqNode(ClusterPaths paths, RabbitMqSettings settings)
         ["RABBITMQ_DIST_PORT"] = Text(settings.DistPort),
         ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
         ["ERL_EPMD_PORT"] = Text(settings.EpmdPort),
-        // Nothing from /etc/rabbitmq: our configuration, no advanced.config, no env file, no plugins (a system-wide
+        // Nothing from /etc/rabbitmq: our configuration, no advanced.config, no env file, our plugin list (a system-wide
         // management plugin would try to take port 15672).
         ["RABBITMQ_CONFIG_FILE"] = paths.RabbitMqConfig,
         ["RABBITMQ_ADVANCED_CONFIG_FILE"] = Path.Combine(paths.RabbitMq, "advanced.config"),
@@ -60,9 +60,12 @@ public sealed class RabbitMqNode(ClusterPaths paths, RabbitMqSettings settings)
             .AppendLine("default_permissions.configure = .*")
             .AppendLine("default_permissions.read = .*")
             .AppendLine("default_permissions.write = .*")
+            .AppendLine("# Queue backlog and rates for Prometheus (rabbitmq_prometheus), on this deployment's own port.")
+            .AppendLine("prometheus.tcp.ip = 127.0.0.1")
+            .AppendLine(CultureInfo.InvariantCulture, $"prometheus.tcp.port = {settings.PrometheusPort}")
             .ToString();
         PrivateFile.Write(paths.RabbitMqConfig, configuration);
-        PrivateFile.Write(Path.Combine(paths.RabbitMq, "enabled_plugins"), "[].\n");
+        PrivateFile.Write(Path.Combine(paths.RabbitMq, "enabled_plugins"), "[rabbitmq_prometheus].\n");
         var cookie = Path.Combine(settings.Home, ".erlang.cookie");
         if (!File.Exists(cookie))
             PrivateFile.Write(cookie, Convert.ToHexString(RandomNumberGenerator.GetBytes(20)), UnixFileMode.UserRead);

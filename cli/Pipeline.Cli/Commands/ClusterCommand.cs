@@ -23,7 +23,7 @@ public static class ClusterCommand
     private static Command Up()
     {
         var dir = DirOption();
-        var json = JsonOption("apiUrl, dir, credentialsFile, processes [{name, index, pid, url, log}], apiKey (the admin key), apiKeyFile");
+        var json = JsonOption("apiUrl, dir, credentialsFile, processes [{name, index, pid, url, log}], apiKey (the admin key), apiKeyFile, metricsUrls (every Prometheus endpoint: the services and RabbitMQ's plugin)");
         var trainers = new Option<int>("--trainers") { Description = "Trainer processes; each gets max(1, cores / N) libtorch threads.", DefaultValueFactory = _ => 1 };
         trainers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) r.AddError("--trainers must be between 1 and 64."); });
         var timeout = TimeoutOption("Seconds the services may take to become ready (GET /health/ready answers 200).", 120);
@@ -86,7 +86,7 @@ public static class ClusterCommand
     private static Command Status()
     {
         var dir = DirOption();
-        var json = JsonOption("dir, apiUrl, ready, processes [{name, index, pid, url, log, alive, ready, detail}]");
+        var json = JsonOption("dir, apiUrl, ready, processes [{name, index, pid, url, log, alive, ready, detail}], metricsUrls");
         var command = new Command("status",
             "Shows each process of the deployment: alive (its pid runs and started when ours did, so a recycled pid never " +
             "passes for ours) and ready (services: GET /health/ready answers 200; RabbitMQ, s3rver, epmd: their port " +

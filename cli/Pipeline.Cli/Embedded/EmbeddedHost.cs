@@ -33,7 +33,7 @@ public static class EmbeddedHost
             [$"{WeightsOptions.Section}:{nameof(WeightsOptions.AllowAnyHttpsHost)}"] = "true",
         });
         builder.AddPipelineDefaults("pipeline");
-        builder.Services.AddSingleton<IObjectStore>(store);
+        builder.Services.AddSingleton<IObjectStore>(new TracedObjectStore(store));
         // stdout is reserved for results (--json); every log line goes to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(logLevel);

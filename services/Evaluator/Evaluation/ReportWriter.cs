@@ -1,5 +1,6 @@
 using System.Text;
 using Pipeline.Storage;
+using Pipeline.Telemetry;
 
 namespace Pipeline.Evaluator.Evaluation;
 
@@ -13,6 +14,7 @@ public sealed class ReportWriter
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(input);
+        using var span = PipelineTelemetry.StartSpan("report render");
         var badThumbnail = input.Mistakes.FirstOrDefault(mistake => !mistake.ThumbnailPng.AsSpan().StartsWith(PngSignature));
         if (badThumbnail is not null)
             throw new ArgumentException($"The thumbnail of '{badThumbnail.RelativePath}' is not a PNG image.", nameof(input));

@@ -3,6 +3,7 @@ using Pipeline.Datasets.Streaming;
 using Pipeline.ModelZoo.Classification;
 using Pipeline.Runs;
 using Pipeline.Storage;
+using Pipeline.Telemetry;
 
 namespace Pipeline.Evaluator.Evaluation;
 
@@ -25,7 +26,9 @@ public sealed class TrialEvaluator(IObjectStore store, ReportWriter reports)
         ScoredModel scored;
         await using (var model = await store.OpenSeekableAsync(command.ModelKey, cancellationToken))
         using (var classifier = ImageClassifier.Load(model))
+        using (PipelineTelemetry.StartSpan("evaluation")?.SetTag("pipeline.images", manifest[DatasetSplits.Test].Count))
             scored = ModelScoring.Score(classifier, test.Batches(command.Evaluation.BatchSize, shuffle: null, cancellationToken), manifest[DatasetSplits.Test].Files, command.Evaluation, cancellationToken);
+        PipelineMetrics.Tested(command.RunId, command.TrialId, scored.Metrics.Accuracy);
 
         await reports.WriteAsync(store, files, new ReportInput
         {

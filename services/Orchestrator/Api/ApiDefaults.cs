@@ -53,6 +53,7 @@ public static class ApiDefaults
         app.UseApiLimits();
         app.UseAuthorization();
         app.MapPipelineHealth();
+        app.MapPipelineMetrics();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Pipeline.Contracts;
 using Pipeline.Orchestrator.Runs;
 using Pipeline.Storage;
+using Pipeline.Telemetry;
 
 namespace Pipeline.Orchestrator.Api;
 
@@ -16,9 +17,11 @@ public sealed record RunView(
     double? TestAccuracy,
     string? SummaryPath,
     string? Error,
-    IReadOnlyDictionary<string, double> ComputeSeconds)
+    IReadOnlyDictionary<string, double> ComputeSeconds,
+    string? TraceId)
 {
     public static RunView Of(RunRecord run) => new(
         run.Id, run.State, run.Spec, run.CreatedAt, run.UpdatedAt, run.Trials.Select(trial => TrialView.Of(run.Id, trial)).ToList(),
-        run.BestTrial?.TrialId, run.BestTrial?.TestAccuracy, ObjectKeys.InRunFolder(run.Id, run.SummaryKey), run.Error, run.ComputeSeconds);
+        run.BestTrial?.TrialId, run.BestTrial?.TestAccuracy, ObjectKeys.InRunFolder(run.Id, run.SummaryKey), run.Error, run.ComputeSeconds,
+        PipelineTelemetry.TraceId(run.TraceParent));
 }

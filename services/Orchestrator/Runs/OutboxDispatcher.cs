@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Hosting;
+using Pipeline.Telemetry;
 
 namespace Pipeline.Orchestrator.Runs;
 
@@ -70,9 +71,9 @@ public sealed class OutboxDispatcher(RunStore runs, IBus bus, ILogger<OutboxDisp
 
     private async Task SendAsync(OutboxMessage saved, CancellationToken cancellationToken)
     {
-        // The send joins the trace of the change that caused it, even after a restart.
-        using var activity = PipelineTelemetry.ActivitySource.StartActivity("outbox send", ActivityKind.Producer, saved.TraceParent);
-        activity?.SetTag("pipeline.run_id", saved.RunId);
+        // The send joins the run's trace (the saved context), even after a restart.
+        using var activity = PipelineTelemetry.StartSpan("outbox send", ActivityKind.Producer, saved.TraceParent);
+        activity?.SetTag(PipelineTelemetry.RunIdTag, saved.RunId?.ToString());
         var message = saved.Message();
         if (CommandQueues.TryGetValue(message.GetType(), out var queue))
         {

@@ -3,6 +3,7 @@ using Pipeline.Contracts;
 using Pipeline.Hosting;
 using Pipeline.Runs;
 using Pipeline.Storage;
+using Pipeline.Telemetry;
 
 namespace Pipeline.Orchestrator.Runs;
 
@@ -31,9 +32,11 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
             return null;
         }
         var now = clock.GetUtcNow();
+        using var span = PipelineTelemetry.StartRunSpan("run submit", runId);
         var run = new RunRecord
         {
             Id = runId, State = RunState.Preprocessing, Spec = spec, CreatedAt = now, UpdatedAt = now, Owner = Owner,
+            TraceParent = PipelineTelemetry.NewRunTraceParent(),
             Trials = spec.Trials().Select(trial => new TrialRecord { TrialId = trial.TrialId, State = RunState.Submitted, Training = trial.Training }).ToList(),
         };
         if (runs.TryInsert(run, [OutboxMessage.Of(Preprocess(run), runId)]))

@@ -23,6 +23,13 @@ public sealed record RunRecord
     /// <summary>How many times the commands of the run's current stage were sent again because no worker of the stage answered.</summary>
     public int Resends { get; init; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the run's trace, made when the run was submitted: every message of the run (see
+    /// <see cref="OutboxMessage"/>) is sent as its child, so one run is one trace across processes and restarts, and no
+    /// span stays open while the run lasts.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Seconds each stage computed for the run, as its workers reported them, summed over trials (see <see cref="Stages"/>).</summary>
     public IReadOnlyDictionary<string, double> ComputeSeconds { get; init; } = new Dictionary<string, double>();
 

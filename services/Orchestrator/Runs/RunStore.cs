@@ -12,7 +12,7 @@ namespace Pipeline.Orchestrator.Runs;
 public sealed class RunStore
 {
     /// <summary>Bumped when the tables change shape; an older run table is kept aside under another name, never dropped.</summary>
-    private const int SchemaVersion = 8;
+    private const int SchemaVersion = 9;
 
     private readonly string _connectionString;
 
@@ -32,8 +32,8 @@ public sealed class RunStore
     /// with that id already exists (a redelivered submit).
     /// </summary>
     public bool TryInsert(RunRecord run, IEnumerable<OutboxMessage>? messages = null) => InTransaction(run, messages, """
-        INSERT OR IGNORE INTO runs (id, state, spec, created_at, updated_at, version, manifest_key, fingerprint, trials, summary_key, error, owner, resends, compute_seconds)
-        VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $trials, $summary_key, $error, $owner, $resends, $compute_seconds)
+        INSERT OR IGNORE INTO runs (id, state, spec, created_at, updated_at, version, manifest_key, fingerprint, trials, summary_key, error, owner, resends, compute_seconds, trace_parent)
+        VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $trials, $summary_key, $error, $owner, $resends, $compute_seconds, $trace_parent)
         """);
 
     public RunRecord? Find(Guid id) =>
@@ -98,6 +98,19 @@ public sealed class RunStore
         }
         transaction.Commit();
         return true;
+    }
+
+    /// <summary>How many runs are in each state (states without runs are left out).</summary>
+    public IReadOnlyDictionary<RunState, long> CountByState()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state, COUNT(*) FROM runs GROUP BY state";
+        using var reader = command.ExecuteReader();
+        var counts = new Dictionary<RunState, long>();
+        while (reader.Read())
+            counts[Enum.Parse<RunState>(reader.GetString(0))] = reader.GetInt64(1);
+        return counts;
     }
 
     /// <summary>Runs that are neither final nor interrupted, oldest first.</summary>
@@ -307,7 +320,11 @@ public sealed class RunStore
         foreach (var message in messages)
         {
             using var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT INTO outbox (run_id, type, body, trace_parent, created_at) VALUES ($run_id, $type, $body, $trace_parent, $created_at)";
+            // A run's messages continue the run's trace (see RunRecord.TraceParent), whatever span saved them.
+            insert.CommandText = """
+                INSERT INTO outbox (run_id, type, body, trace_parent, created_at)
+                VALUES ($run_id, $type, $body, COALESCE((SELECT trace_parent FROM runs WHERE id = $run_id), $trace_parent), $created_at)
+                """;
             insert.Parameters.AddWithValue("$run_id", (object?)message.RunId?.ToString("N") ?? DBNull.Value);
             insert.Parameters.AddWithValue("$type", message.Type);
             insert.Parameters.AddWithValue("$body", message.Body);
@@ -341,7 +358,8 @@ public sealed class RunStore
                 trials TEXT NOT NULL,
                 summary_key TEXT, error TEXT, owner TEXT,
                 resends INTEGER NOT NULL DEFAULT 0,
-                compute_seconds TEXT NOT NULL);
+                compute_seconds TEXT NOT NULL,
+                trace_parent TEXT);
             CREATE INDEX runs_by_state ON runs (state);
             CREATE TABLE outbox (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -433,6 +451,7 @@ public sealed class RunStore
         p.AddWithValue("$owner", (object?)run.Owner ?? DBNull.Value);
         p.AddWithValue("$resends", run.Resends);
         p.AddWithValue("$compute_seconds", JsonSerializer.Serialize(run.ComputeSeconds, PipelineJson.Compact));
+        p.AddWithValue("$trace_parent", (object?)run.TraceParent ?? DBNull.Value);
         return command;
     }
 
@@ -452,6 +471,7 @@ public sealed class RunStore
         Owner = Text(r, "owner"),
         Resends = r.GetInt32(r.GetOrdinal("resends")),
         ComputeSeconds = JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(r.GetOrdinal("compute_seconds")), PipelineJson.Compact)!,
+        TraceParent = Text(r, "trace_parent"),
     };
 
     private static string? Text(SqliteDataReader r, string column) =>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Pipeline.Contracts;
 using Pipeline.Runs;
 using Pipeline.Storage;
+using Pipeline.Telemetry;
 
 namespace Pipeline.Orchestrator.Runs;
 
@@ -21,6 +22,7 @@ public sealed class RunSummaryWriter(IObjectStore store, TimeProvider clock)
     /// <returns>The key of <c>summary.json</c>.</returns>
     public async Task<string> WriteAsync(RunRecord run, CancellationToken cancellationToken)
     {
+        using var span = PipelineTelemetry.StartRunSpan("run report", run.Id);
         var summary = new RunSummary
         {
             RunId = run.Id,
@@ -31,6 +33,7 @@ public sealed class RunSummaryWriter(IObjectStore store, TimeProvider clock)
             CreatedAt = run.CreatedAt,
             CompletedAt = clock.GetUtcNow(),
             ComputeSeconds = run.ComputeSeconds,
+            TraceId = PipelineTelemetry.TraceId(run.TraceParent),
         };
         var summaryKey = ObjectKeys.RunReport(run.Id, SummaryFileName);
         await store.PutJsonAsync(summaryKey, summary, cancellationToken);

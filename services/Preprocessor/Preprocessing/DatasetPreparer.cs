@@ -10,6 +10,7 @@ using Pipeline.Hosting;
 using Pipeline.Imaging;
 using Pipeline.Shards;
 using Pipeline.Storage;
+using Pipeline.Telemetry;
 
 namespace Pipeline.Preprocessor.Preprocessing;
 
@@ -61,6 +62,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             .Select(entry => new QuarantinedFile(entry.image.RelativePath, entry.problem!.Code, entry.problem.Message)))
             .ToArray();
         var usable = Enumerable.Range(0, listing.Files.Count).Where(i => problems[i] is null).ToArray();
+        PipelineMetrics.Decoded(usable.Length, quarantine.Length, TimeSpan.FromSeconds(decodeSeconds))?.Dispose();
         if (usable.Length == 0)
             throw new PipelineException(
                 $"None of the {listing.Files.Count} image files in dataset '{source.Name}' could be read; " +
@@ -246,6 +248,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
     /// <summary>Streams one shard from the spill file into the store: nothing larger than one image is held in memory.</summary>
     private async Task<ShardEntry> WriteShardAsync(string key, int[] images, DatasetListing listing, int imageSize, PixelSpill pixels, CancellationToken cancellationToken)
     {
+        using var span = PipelineTelemetry.StartSpan("shard write")?.SetTag("pipeline.object_key", key).SetTag("pipeline.images", images.Length);
         await using var shard = new ShardContent(imageSize, imageSize, images.Select(slot => listing.Files[slot].Label).ToArray(), (record, target) => pixels.Read(images[record], target));
         await store.PutAsync(key, shard, cancellationToken);
         return new ShardEntry(key, images.Length, shard.Length, shard.Sha256());

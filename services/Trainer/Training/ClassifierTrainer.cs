@@ -7,6 +7,7 @@ using Pipeline.ModelZoo.Classification;
 using Pipeline.Contracts;
 using Pipeline.Runs;
 using Pipeline.Storage;
+using Pipeline.Telemetry;
 using Pipeline.Trainer.Training.Epochs;
 using Pipeline.Trainer.Training.Features;
 using Pipeline.Trainer.Training.Optimization;
@@ -112,6 +113,7 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
                 StopReason = stopReason,
             },
         };
+        using var span = PipelineMetrics.Epoch(runId, trialId, record);
         var bytes = checkpoint.Write(classifier, optimizer);
         // best before last: a crash in between redoes this epoch instead of pointing at a best.bin that is not there.
         if (improved)

@@ -19,4 +19,7 @@ public sealed record RunSummary
 
     /// <summary>Seconds each stage computed for the run, summed over its trials, as the workers reported them.</summary>
     public IReadOnlyDictionary<string, double>? ComputeSeconds { get; init; }
+
+    /// <summary>The run's trace id (32 hex digits), to find the run in Jaeger or the Aspire Dashboard (docs/telemetry.md).</summary>
+    public string? TraceId { get; init; }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Pipeline.Telemetry;
 using Polly.Timeout;
 
 namespace Pipeline.Storage;
@@ -59,6 +60,7 @@ public sealed class S3ResilientCalls
             var retry = RetryOptions(options);
             retry.OnRetry = args =>
             {
+                PipelineMetrics.ObjectStoreRetries.Add(1, new KeyValuePair<string, object?>("pipeline.operation", args.Context.OperationKey));
                 _logger.LogWarning("S3 store ({Where}): attempt {Attempt} of {Operation} failed: {Cause}; retrying in {Delay} ms",
                     _where, args.AttemptNumber + 1, args.Context.OperationKey,
                     args.Outcome.Exception is { } e ? Describe(e) : "?", (int)args.RetryDelay.TotalMilliseconds);

@@ -26,13 +26,16 @@ public sealed class OrchestratorApi : IDisposable
 
     /// <param name="settings">Configuration on top of the test's (e.g. <c>Pipeline:Api:KeyFile</c>).</param>
     /// <param name="kestrel">Serve on a real port of 127.0.0.1 (<see cref="Address"/>), for clients in other processes.</param>
-    public OrchestratorApi(IReadOnlyDictionary<string, string?>? settings = null, bool kestrel = false)
+    /// <param name="services">Services on top of the orchestrator's (e.g. an exporter that collects its spans).</param>
+    public OrchestratorApi(IReadOnlyDictionary<string, string?>? settings = null, bool kestrel = false, Action<IServiceCollection>? services = null)
     {
         _factory = new WebApplicationFactory<RunCoordinator>().WithWebHostBuilder(host =>
         {
             Configure(host, _folder);
             foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
                 host.UseSetting(name, value);
+            if (services is not null)
+                host.ConfigureServices(services);
         });
         if (kestrel)
         {

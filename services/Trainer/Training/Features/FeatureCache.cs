@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
 using Pipeline.Storage;
+using Pipeline.Telemetry;
 
 namespace Pipeline.Trainer.Training.Features;
 
@@ -20,6 +21,7 @@ public sealed class FeatureCache(IObjectStore store, ILogger logger)
     public async Task<StoredFeatures> GetOrComputeAsync(FeatureKey key, Func<IEnumerable<FeatureChunk>> compute, CancellationToken cancellationToken)
     {
         var objectKey = key.ObjectKey;
+        using var span = PipelineTelemetry.StartSpan("feature cache")?.SetTag("pipeline.split", key.Split).SetTag("pipeline.views", key.Views);
         if (await TryReadAsync(key, cancellationToken) is { } cached)
         {
             logger.LogInformation("Reusing cached features of the {Split} split from {Key}: {Views} view(s) of {Count} images", key.Split, objectKey, cached.Views, cached.Count);

@@ -1,0 +1,84 @@
+using Pipeline.Testing.Otlp;
+
+namespace Pipeline.Cluster.Tests.Tracing;
+
+/// <summary>
+/// The deployment's services exporting OTLP to a receiver the test starts (all four, restarted with the exporter's
+/// environment), and one run through them, with the preprocessor killed half-way and replaced.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+[Trait("Category", "Cluster")]
+[Trait("Category", "Tracing")]
+public sealed class RunTraceTests(ClusterFixture cluster)
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
+    private static readonly string[] Services = ["evaluator", "orchestrator", "preprocessor", "trainer"];
+
+    [Fact]
+    public async Task A_run_is_one_trace_across_the_four_services_in_parent_child_order_through_a_redelivered_command()
+    {
+        using var receiver = new OtlpReceiver();
+        var otlp = receiver.ExporterEnvironment.Select(variable => $"{variable.Key}={variable.Value}").ToArray();
+        await ClusterRuns.UploadAsync(cluster, "traced");
+        try
+        {
+            // One trainer, exporting like the other services: the trial cannot go to one that does not.
+            for (var t = 2; t <= ClusterFixture.Trainers; t++)
+                await cluster.StopAsync("trainer", t);
+            foreach (var service in new[] { "orchestrator", "trainer", "evaluator" })
+                await cluster.RestartAsync(service, 1, otlp);
+            await cluster.RestartAsync("preprocessor", 1, [.. otlp, "PIPELINE_FAILPOINTS=preprocess.midDataset"]);
+            var killed = cluster.Process("preprocessor");
+
+            var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("traced", seed: 61));
+            await WaitUntilAsync(() => !ProcFs.IsRunning(killed.Pid), "the preprocessor to kill itself half-way through the dataset");
+            // RabbitMQ gives the unacknowledged command to the next preprocessor: the retry must continue the same trace.
+            await cluster.RestartAsync("preprocessor", 1, otlp);
+            var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
+            Assert.Equal("Completed", run.GetProperty("state").GetString());
+            var traceId = run.GetProperty("traceId").GetString()!;
+
+            var trace = await receiver.TraceAsync(traceId, spans => Services.All(service => spans.Any(span => span.Service == service))
+                && spans.Any(span => span.Name == "evaluate run") && spans.Any(span => span.Name == "run report"), TimeSpan.FromSeconds(30));
+
+            Assert.Equal(Services, trace.Select(span => span.Service).Distinct().Order(StringComparer.Ordinal));
+            var byId = trace.ToDictionary(span => span.SpanId);
+            var request = Assert.Single(trace, span => span.ParentSpanId == "");
+            Assert.Equal(("orchestrator", "POST"), (request.Service, request.Attribute("http.request.method")));
+            var submit = Assert.Single(trace, span => span.Name == "run submit");
+            Assert.Equal(request.SpanId, submit.ParentSpanId);
+            foreach (var stage in new[] { "preprocess", "train", "evaluate" })
+            {
+                // Every stage's work descends, without a gap, from a command the orchestrator's outbox sent as a child of the run.
+                var work = Assert.Single(trace, span => span.Name == $"{stage} run");
+                Assert.Equal((runId, stage), (work.Attribute("pipeline.run_id"), work.Attribute("pipeline.stage")));
+                var ancestors = work.Ancestors(byId);
+                Assert.Equal(request.SpanId, ancestors[^1].SpanId);
+                Assert.Contains(ancestors, span => span is { Name: "outbox send", Service: "orchestrator" } && span.ParentSpanId == submit.SpanId);
+            }
+            Assert.Contains(trace, span => span.Name == "preprocess decode" && byId[span.ParentSpanId].Name == "preprocess run"
+                                           && span.Attribute("pipeline.images") is not null);
+            Assert.Contains(trace, span => span.Name == "epoch" && byId[span.ParentSpanId].Name == "train run"
+                                           && span.Attribute("pipeline.validation.accuracy") is not null && span.Attribute("pipeline.trial_id") == "t1");
+            Assert.Contains(trace, span => span.Name == "evaluation" && byId[span.ParentSpanId].Name == "evaluate run");
+            Assert.Contains(trace, span => span.Name.StartsWith("object store ", StringComparison.Ordinal) && span.Service == "trainer");
+        }
+        finally
+        {
+            foreach (var service in new[] { "orchestrator", "preprocessor", "trainer", "evaluator" })
+                await cluster.RestartAsync(service);
+            for (var t = 2; t <= ClusterFixture.Trainers; t++)
+                await cluster.StartAsync("trainer", t);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Waited two minutes for {what}.");
+            await Task.Delay(200);
+        }
+    }
+}
