@@ -49,11 +49,11 @@ internal sealed class SyntheticDataset : IDisposable
             var count = perClass * Classes.Length;
             var labels = Enumerable.Range(0, count).Select(i => i % Classes.Length).ToArray();
             var pixels = labels.Select(label => TestPixels.OfClass(label, Size, random)).ToArray();
-            await using var shard = new ShardContent(Size, Size, labels, (i, target) => pixels[i].CopyTo(target));
+            await using var shard = new HashingReadStream(new ShardContent(Size, Size, labels, (i, target) => pixels[i].CopyTo(target)));
             var key = ObjectKeys.Shard(Fingerprint, split, 0);
             await store.PutAsync(key, shard);
             splits[split] = new SplitManifest(count, Enumerable.Repeat(perClass, Classes.Length).ToArray(),
-                [new ShardEntry(key, count, shard.Length, shard.Sha256())],
+                [new ShardEntry(key, count, shard.BytesRead, shard.Sha256())],
                 Enumerable.Range(0, count).Select(i => $"{Classes[i % Classes.Length]}/{split}-{i}.png").ToArray());
         }
         var manifest = new DatasetManifest

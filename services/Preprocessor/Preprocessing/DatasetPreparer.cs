@@ -249,8 +249,9 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
     private async Task<ShardEntry> WriteShardAsync(string key, int[] images, DatasetListing listing, int imageSize, PixelSpill pixels, CancellationToken cancellationToken)
     {
         using var span = PipelineTelemetry.StartSpan("shard write")?.SetTag("pipeline.object_key", key).SetTag("pipeline.images", images.Length);
-        await using var shard = new ShardContent(imageSize, imageSize, images.Select(slot => listing.Files[slot].Label).ToArray(), (record, target) => pixels.Read(images[record], target));
+        await using var shard = new HashingReadStream(
+            new ShardContent(imageSize, imageSize, images.Select(slot => listing.Files[slot].Label).ToArray(), (record, target) => pixels.Read(images[record], target)));
         await store.PutAsync(key, shard, cancellationToken);
-        return new ShardEntry(key, images.Length, shard.Length, shard.Sha256());
+        return new ShardEntry(key, images.Length, shard.BytesRead, shard.Sha256());
     }
 }

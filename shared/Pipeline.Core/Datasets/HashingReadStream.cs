@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Pipeline.Datasets;
 
 /// <summary>Reads through to another stream and hashes what passes, so that a file is hashed while it is stored.</summary>
-internal sealed class HashingReadStream(Stream inner) : Stream
+public sealed class HashingReadStream(Stream inner) : Stream
 {
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 

@@ -1,12 +1,11 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace Pipeline.Shards;
 
 /// <summary>
 /// A shard made while it is read: the header, then one record at a time, its pixels fetched on demand. A store copies it
-/// without the whole shard ever being in memory (a 512-image shard is 77 MB), and its sha256 is known once it has been
-/// read to the end.
+/// without the whole shard ever being in memory (a 512-image shard is 77 MB); a <see cref="Datasets.HashingReadStream"/>
+/// around it hashes it on the way.
 /// </summary>
 public sealed class ShardContent : Stream
 {
@@ -14,7 +13,6 @@ public sealed class ShardContent : Stream
     private readonly Action<int, Span<byte>> _readPixels;
     private readonly int _pixelCount;
     private readonly byte[] _chunk;
-    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private int _chunkLength = ShardFormat.HeaderSize;
     private int _chunkPosition;
     private int _nextRecord;
@@ -36,12 +34,6 @@ public sealed class ShardContent : Stream
 
     public override long Length { get; }
 
-    /// <summary>The shard's sha256, lower-case hex.</summary>
-    /// <exception cref="InvalidOperationException">The shard has not been read to its end.</exception>
-    public string Sha256() => _position == Length
-        ? Convert.ToHexStringLower(_sha256.GetCurrentHash())
-        : throw new InvalidOperationException($"The shard has been read to byte {_position} of {Length}; its sha256 is known at the end.");
-
     public override int Read(Span<byte> buffer)
     {
         var copied = 0;
@@ -52,7 +44,6 @@ public sealed class ShardContent : Stream
             _chunkPosition += count;
             copied += count;
         }
-        _sha256.AppendData(buffer[..copied]);
         _position += copied;
         return copied;
     }
@@ -98,11 +89,4 @@ public sealed class ShardContent : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("A shard is made as it is read, from its start to its end.");
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-            _sha256.Dispose();
-        base.Dispose(disposing);
-    }
 }

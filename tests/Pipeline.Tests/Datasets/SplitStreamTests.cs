@@ -103,10 +103,10 @@ public sealed class SplitStreamTests : IDisposable
         foreach (var (size, index) in ShardSizes.Select((size, index) => (size, index)))
         {
             var first = image;
-            await using var content = new ShardContent(Width, Height, Enumerable.Range(first, size).ToArray(), (i, pixels) => Pixels(first + i).CopyTo(pixels));
+            await using var content = new HashingReadStream(new ShardContent(Width, Height, Enumerable.Range(first, size).ToArray(), (i, pixels) => Pixels(first + i).CopyTo(pixels)));
             var key = ObjectKeys.Shard("streamed", DatasetSplits.Train, index);
             await _store.PutAsync(key, content);
-            shards.Add(new ShardEntry(key, size, content.Length, content.Sha256()));
+            shards.Add(new ShardEntry(key, size, content.BytesRead, content.Sha256()));
             image += size;
         }
         return new DatasetManifest
