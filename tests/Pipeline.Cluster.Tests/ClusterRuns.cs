@@ -8,6 +8,10 @@ namespace Pipeline.Cluster.Tests;
 public static class ClusterRuns
 {
     /// <summary>One mlnet-resnet18 trial of one epoch on the fixture's dataset: a minute or less on the deployment's cores.</summary>
+    /// <param name="seed">
+    /// One of its own per test that interrupts a stage: every test uploads the same images, so the same seed finds the
+    /// dataset prepared and its features cached by an earlier test, and there is nothing left to interrupt.
+    /// </param>
     /// <param name="exact">The per-epoch path (the backbone runs every epoch): epochs long enough to be interrupted, unlike a head's over cached features.</param>
     public static object Spec(string dataset, int seed = 42, int epochs = 1, bool exact = false) => new
     {

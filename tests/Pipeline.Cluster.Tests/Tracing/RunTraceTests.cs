@@ -30,7 +30,7 @@ public sealed class RunTraceTests(ClusterFixture cluster)
             await cluster.RestartAsync("preprocessor", 1, [.. otlp, "PIPELINE_FAILPOINTS=preprocess.midDataset"]);
             var killed = cluster.Process("preprocessor");
 
-            var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("traced", seed: 61));
+            var runId = await ClusterRuns.SubmitAsync(cluster, ClusterRuns.Spec("traced", seed: 67));
             await WaitUntilAsync(() => !ProcFs.IsRunning(killed.Pid), "the preprocessor to kill itself half-way through the dataset");
             // RabbitMQ gives the unacknowledged command to the next preprocessor: the retry must continue the same trace.
             await cluster.RestartAsync("preprocessor", 1, otlp);

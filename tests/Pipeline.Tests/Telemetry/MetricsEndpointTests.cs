@@ -9,6 +9,7 @@ using Pipeline.Tests.Orchestration;
 namespace Pipeline.Tests.Telemetry;
 
 [Trait("Category", "Tracing")]
+[Collection(nameof(ProcessTelemetryCollection))]
 public sealed class MetricsEndpointTests : IDisposable
 {
     private readonly OrchestratorApi _api = new();
@@ -42,7 +43,7 @@ public sealed class MetricsEndpointTests : IDisposable
     /// <summary>/metrics, until it shows everything (observable instruments are read at a scrape; the exporter caches briefly).</summary>
     private static async Task<string> ScrapeUntilAsync(HttpClient client, Func<string, bool> complete)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
             var response = await client.GetAsync("/metrics");

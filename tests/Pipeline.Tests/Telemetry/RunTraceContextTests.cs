@@ -5,6 +5,7 @@ using Pipeline.Orchestrator.Runs;
 namespace Pipeline.Tests.Telemetry;
 
 [Trait("Category", "Tracing")]
+[Collection(nameof(ProcessTelemetryCollection))]
 public sealed class RunTraceContextTests : IDisposable
 {
     private readonly TempDirectory _folder = new();

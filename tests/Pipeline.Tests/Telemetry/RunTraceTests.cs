@@ -10,6 +10,7 @@ using Pipeline.Tests.Orchestration;
 namespace Pipeline.Tests.Telemetry;
 
 [Trait("Category", "Tracing")]
+[Collection(nameof(ProcessTelemetryCollection))]
 public sealed class RunTraceTests : IDisposable
 {
     private readonly SpanCollector _spans = new();
