@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Pipeline.Testing.Otlp;
 
 namespace Pipeline.Cluster.Tests.Tracing;
@@ -62,6 +63,9 @@ public sealed class RunTraceTests(ClusterFixture cluster)
                                            && span.Attribute("pipeline.validation.accuracy") is not null && span.Attribute("pipeline.trial_id") == "t1");
             Assert.Contains(trace, span => span.Name == "evaluation" && byId[span.ParentSpanId].Name == "evaluate run");
             Assert.Contains(trace, span => span.Name.StartsWith("object store ", StringComparison.Ordinal) && span.Service == "trainer");
+            // MassTransit binds its meter to the first host of a process: its metrics are checked here, on a real service,
+            // rather than by the unit test, whose process has seen many hosts come and go.
+            Assert.Matches(new Regex("^messaging_masstransit_send_ea_total[{ ]", RegexOptions.Multiline), await cluster.Http.GetStringAsync("/metrics"));
         }
         finally
         {

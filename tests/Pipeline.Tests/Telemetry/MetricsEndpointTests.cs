@@ -17,9 +17,9 @@ public sealed class MetricsEndpointTests : IDisposable
     public void Dispose() => _api.Dispose();
 
     [Fact]
-    public async Task Every_pipeline_and_masstransit_metric_the_dashboard_queries_is_on_the_metrics_endpoint_without_a_key()
+    public async Task Every_pipeline_metric_the_dashboard_queries_is_on_the_metrics_endpoint_without_a_key()
     {
-        // The orchestrator's own work: a submitted run (runs by state, object-store calls, a command sent on the bus).
+        // The orchestrator's own work: a submitted run (runs by state, object-store calls).
         using var body = new StringContent("""{ "dataset": "flowers", "training": { "backbone": "mlnet-resnet18", "epochs": 1 } }""",
             Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.Accepted, (await _api.Client.PostAsync("/runs", body)).StatusCode);
@@ -32,11 +32,19 @@ public sealed class MetricsEndpointTests : IDisposable
         PipelineMetrics.ObjectStoreRetries.Add(1);
         using var anonymous = _api.ClientWith(null);
 
-        var scraped = await ScrapeUntilAsync(anonymous, text => GrafanaDashboard.QueriedMetrics().All(metric => IsOn(text, metric) || metric.StartsWith("rabbitmq_", StringComparison.Ordinal)));
+        var expected = GrafanaDashboard.QueriedMetrics().Where(ServedByThisProcess).ToList();
+        var scraped = await ScrapeUntilAsync(anonymous, text => expected.All(metric => IsOn(text, metric)));
 
-        var missing = GrafanaDashboard.QueriedMetrics().Where(metric => !metric.StartsWith("rabbitmq_", StringComparison.Ordinal) && !IsOn(scraped, metric)).ToList();
+        var missing = expected.Where(metric => !IsOn(scraped, metric)).ToList();
         Assert.True(missing.Count == 0, $"not on /metrics: {string.Join(", ", missing)}\n{scraped}");
     }
+
+    /// <summary>
+    /// Not RabbitMQ's (its plugin serves them), nor MassTransit's: MassTransit binds its meter to the first host of a
+    /// process, long gone when this test runs after others; the cluster's tracing test checks them on a real service.
+    /// </summary>
+    private static bool ServedByThisProcess(string metric) =>
+        !metric.StartsWith("rabbitmq_", StringComparison.Ordinal) && !metric.StartsWith("messaging_masstransit_", StringComparison.Ordinal);
 
     private static bool IsOn(string scraped, string metric) => Regex.IsMatch(scraped, $@"^{Regex.Escape(metric)}[{{ ]", RegexOptions.Multiline);
 
