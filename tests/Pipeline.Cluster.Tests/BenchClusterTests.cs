@@ -31,6 +31,9 @@ public sealed class BenchClusterTests(ClusterFixture cluster)
         var (wall, compute, ideal) = (Seconds(configuration, "wallSeconds"), Seconds(configuration, "computeSeconds"), Seconds(configuration, "idealSeconds"));
         Assert.Equal(compute, ideal, precision: 2);
         Assert.Equal((wall - ideal) / ideal, configuration.GetProperty("overhead").GetDouble(), precision: 2);
+        // One run on one trainer: its stages follow one another, so the critical path is all of its compute.
+        Assert.Equal(compute, Seconds(configuration, "criticalPathSeconds"), precision: 2);
+        Assert.Equal(configuration.GetProperty("overhead").GetDouble(), configuration.GetProperty("criticalPathOverhead").GetDouble(), precision: 2);
         var run = Assert.Single(configuration.GetProperty("runs").EnumerateArray());
         Assert.Equal("Completed", run.GetProperty("state").GetString());
         var stages = run.GetProperty("computeSeconds");

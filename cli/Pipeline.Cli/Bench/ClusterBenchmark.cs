@@ -70,10 +70,13 @@ public sealed class ClusterBenchmark(string workDir, RunSpec spec, string dataDi
         }).ToList();
         var batchWall = outcomes.Max(o => o.EndedAt) - outcomes.Min(o => o.SubmittedAt);
         var batchCompute = outcomes.Sum(o => o.Outcome.StageComputeSeconds.Values.Sum());
+        var criticalPath = OrchestrationOverhead.CriticalPathSeconds(
+            outcomes.OrderBy(o => o.EndedAt).Select(o => o.Outcome.StageComputeSeconds).ToList(), configuration.Trainers);
         var failed = measured.Where(run => run.State != RunState.Completed).Select(run => $"run {run.RunId:N} {run.State}: {run.Error}").ToList();
         return new ConfigurationMeasurement(configuration.Name, configuration.Mode, configuration.Trainers,
             configuration.ThreadsPerTrainer, Round(batchWall), Round(batchCompute), Round(batchCompute / configuration.Trainers),
-            Round(OrchestrationOverhead.OfBatch(batchWall, batchCompute, configuration.Trainers)), Round(outcomes.Average(o => o.WallSeconds)), measured,
+            Round(OrchestrationOverhead.OfBatch(batchWall, batchCompute, configuration.Trainers)),
+            Round(criticalPath), Round(OrchestrationOverhead.Of(batchWall, criticalPath)), Round(outcomes.Average(o => o.WallSeconds)), measured,
             cpu.ToDictionary(kv => kv.Key, kv => Round(kv.Value)), storeObjects, storeBytes, failed.Count == 0 ? null : string.Join(" ", failed));
     }
 

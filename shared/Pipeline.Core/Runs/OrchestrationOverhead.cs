@@ -1,3 +1,5 @@
+using Pipeline.Contracts;
+
 namespace Pipeline.Runs;
 
 /// <summary>
@@ -20,5 +22,23 @@ public static class OrchestrationOverhead
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(trainers, 1);
         return Of(wallSeconds, computeSeconds / trainers);
+    }
+
+    /// <summary>
+    /// The least wall time a batch of runs needs when every stage costs what it reported: the longest preparation
+    /// (the runs share one dataset, which one of them prepares), the trainings spread evenly over the trainers, and the
+    /// evaluation of the run that completed last (earlier evaluations overlap later trainings). Unlike the summed
+    /// compute, this is a bound the batch can only exceed, so its overhead is never below zero but for noise.
+    /// </summary>
+    /// <param name="runsInCompletionOrder">Each run's compute seconds by stage (<see cref="Stages"/>), first completed first.</param>
+    public static double CriticalPathSeconds(IReadOnlyList<IReadOnlyDictionary<string, double>> runsInCompletionOrder, int trainers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(trainers, 1);
+        if (runsInCompletionOrder.Count == 0)
+            return 0;
+        static double Stage(IReadOnlyDictionary<string, double> run, string stage) => run.GetValueOrDefault(stage);
+        return runsInCompletionOrder.Max(run => Stage(run, Stages.Preprocess))
+            + runsInCompletionOrder.Sum(run => Stage(run, Stages.Train)) / trainers
+            + Stage(runsInCompletionOrder[^1], Stages.Evaluate);
     }
 }

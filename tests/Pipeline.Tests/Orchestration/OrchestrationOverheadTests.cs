@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using Pipeline.Runs;
 
 namespace Pipeline.Tests.Orchestration;
@@ -32,5 +33,27 @@ public sealed class OrchestrationOverheadTests
     public void A_batch_needs_at_least_one_trainer()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => OrchestrationOverhead.OfBatch(10, 10, trainers: 0));
+    }
+
+    [Fact]
+    public void The_critical_path_is_the_longest_preparation_the_trainings_spread_over_the_trainers_and_the_last_evaluation()
+    {
+        // The first run prepares the dataset (20 s), the second finds it prepared (1 s); the run that completed last
+        // was evaluated in 7 s, the other's 5 s evaluation overlapped a training.
+        IReadOnlyDictionary<string, double>[] runs =
+        [
+            new Dictionary<string, double> { [Stages.Preprocess] = 20, [Stages.Train] = 100, [Stages.Evaluate] = 5 },
+            new Dictionary<string, double> { [Stages.Preprocess] = 1, [Stages.Train] = 80, [Stages.Evaluate] = 7 },
+        ];
+        Assert.Equal(20 + 180 + 7, OrchestrationOverhead.CriticalPathSeconds(runs, trainers: 1), precision: 12);
+        Assert.Equal(20 + 90 + 7, OrchestrationOverhead.CriticalPathSeconds(runs, trainers: 2), precision: 12);
+    }
+
+    [Fact]
+    public void A_stage_a_run_did_not_report_counts_as_no_time_on_the_critical_path()
+    {
+        IReadOnlyDictionary<string, double>[] runs = [new Dictionary<string, double> { [Stages.Train] = 50 }];
+        Assert.Equal(50, OrchestrationOverhead.CriticalPathSeconds(runs, trainers: 1), precision: 12);
+        Assert.Equal(0, OrchestrationOverhead.CriticalPathSeconds([], trainers: 3));
     }
 }
