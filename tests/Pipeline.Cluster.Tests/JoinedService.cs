@@ -17,6 +17,7 @@ public sealed class JoinedService : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private int _disposed;
 
     private JoinedService(Process process)
     {
@@ -66,6 +67,8 @@ public sealed class JoinedService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         if (!_process.HasExited)
             _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
