@@ -9,13 +9,15 @@ using Pipeline.Runs;
 
 namespace Pipeline.Preprocessor;
 
-/// <summary>Prepares a run's dataset; a dataset already prepared (same fingerprint) is announced from the cache.</summary>
-public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, IDatasetCatalog datasets, RunCancellations cancellations,
+/// <summary>
+/// Plans a run's dataset: one already prepared (same fingerprint) is announced from the cache; one that fits in a chunk
+/// is prepared here; a larger one is cut into chunks, announced with <see cref="DatasetChunked"/> for the orchestrator
+/// to share out.
+/// </summary>
+public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, ChunkDocuments chunks, IDatasetCatalog datasets, RunCancellations cancellations,
     ILogger<PreprocessDatasetConsumer> logger) : IConsumer<PreprocessDataset>
 {
     private static readonly KeyedLocks Preparing = new();
-
-    private static readonly IReadOnlyDictionary<string, string> Versions = ComponentVersions.Of(typeof(SixLabors.ImageSharp.Image), typeof(DatasetPreparer));
 
     public Task Consume(ConsumeContext<PreprocessDataset> context) =>
         context.RunStageAsync(Stages.Preprocess, context.Message.RunId, trialId: null, cancellations, logger, async cancellationToken =>
@@ -30,17 +32,19 @@ public sealed class PreprocessDatasetConsumer(DatasetPreparer preparer, IDataset
             {
                 // The wait for the lock is another copy's work, not this one's.
                 computing = Stopwatch.StartNew();
-                prepared = await preparer.PrepareAsync(datasets.Open(dataset), preprocessing, seed, progress, cancellationToken);
+                var source = datasets.Open(dataset);
+                var planned = await preparer.PlanAsync(source, preprocessing, seed, cancellationToken);
+                if (planned.Plan is { Chunks: > 1 } plan)
+                {
+                    await chunks.SavePlanAsync(plan, cancellationToken);
+                    logger.LogInformation("Run {RunId}: dataset {Fingerprint} ({Images} files) is cut into {Chunks} chunks of up to {ChunkImages} files",
+                        runId, plan.Fingerprint, plan.Listing.Files.Count, plan.Chunks, plan.ChunkImages);
+                    await context.Publish(new DatasetChunked(runId, plan.Fingerprint, plan.Chunks, computing.Elapsed.TotalSeconds), cancellationToken);
+                    return;
+                }
+                prepared = planned.Cached ?? await preparer.PrepareAsync(source, planned.Plan!, planned.ListSeconds, progress, cancellationToken);
             }
             await progress.FlushAsync();
-            await context.Publish(Announce(runId, prepared, computing.Elapsed), cancellationToken);
+            await context.Publish(DatasetAnnouncements.Prepared(runId, prepared, computing.Elapsed), cancellationToken);
         });
-
-    private static DatasetPrepared Announce(Guid runId, PreparedDataset prepared, TimeSpan computed)
-    {
-        var manifest = prepared.Manifest;
-        return new DatasetPrepared(runId, prepared.ManifestKey, manifest.Fingerprint, manifest.Classes.Count,
-            manifest[DatasetSplits.Train].Count, manifest[DatasetSplits.Validation].Count, manifest[DatasetSplits.Test].Count,
-            manifest.Quarantine.Count, prepared.FromCache, Versions, manifest.Skipped.Folders, computed.TotalSeconds);
-    }
 }

@@ -14,6 +14,7 @@ public static class PreprocessorStage
         builder.Services.AddOptions<PreprocessorOptions>().Bind(builder.Configuration.GetSection(PreprocessorOptions.Section));
         builder.Services.AddSingleton(provider => provider.GetRequiredService<IOptions<PreprocessorOptions>>().Value);
         builder.Services.AddSingleton<DatasetPreparer>();
+        builder.Services.AddSingleton<ChunkDocuments>();
         builder.AddStageHeartbeat(Stages.Preprocess);
         return builder;
     }
@@ -21,6 +22,8 @@ public static class PreprocessorStage
     public static IBusRegistrationConfigurator AddPreprocessorConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<PreprocessDatasetConsumer>().Endpoint(endpoint => endpoint.Name = StageQueues.Preprocessor);
+        bus.AddConsumer<AssembleDatasetConsumer>().Endpoint(endpoint => endpoint.Name = StageQueues.Preprocessor);
+        bus.AddConsumer<PreprocessChunkConsumer, PreprocessChunkConsumerDefinition>();
         return bus;
     }
 }

@@ -7,8 +7,11 @@ namespace Pipeline.Contracts;
 /// </summary>
 public static class StageQueues
 {
-    /// <summary>Takes <see cref="PreprocessDataset"/>.</summary>
+    /// <summary>Takes <see cref="PreprocessDataset"/> and <see cref="AssembleDataset"/>.</summary>
     public const string Preprocessor = "preprocess-dataset";
+
+    /// <summary>Takes <see cref="PreprocessChunk"/>; every preprocessor consumes from it, so the chunks of one dataset are shared out.</summary>
+    public const string PreprocessorChunks = "preprocess-chunk";
 
     /// <summary>Takes <see cref="TrainModel"/>; every trainer consumes from it, one trial at a time.</summary>
     public const string Trainer = "train-model";
@@ -17,7 +20,7 @@ public static class StageQueues
     public const string Evaluator = "evaluate-model";
 
     /// <summary>The queues of the stages' commands (long work: retried in rounds minutes apart before they fail a run).</summary>
-    public static readonly IReadOnlyList<string> Commands = [Preprocessor, Trainer, Evaluator];
+    public static readonly IReadOnlyList<string> Commands = [Preprocessor, PreprocessorChunks, Trainer, Evaluator];
 
     /// <summary>The orchestrator's: client commands (<see cref="SubmitRun"/>, <see cref="CancelRun"/>, <see cref="ResumeRun"/>) and every stage event.</summary>
     public const string Orchestrator = "run-events";

@@ -206,7 +206,7 @@ public sealed class ChaosTests(ClusterFixture cluster)
         var run = await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
 
         Assert.Equal("Completed", run.GetProperty("state").GetString());
-        var prepared = Assert.Single(await JournalAsync(runId, "DatasetPrepared"));
+        var prepared = Assert.Single(await ClusterRuns.JournalAsync(cluster, runId, "DatasetPrepared"));
         Assert.False(prepared.GetProperty("fromCache").GetBoolean());
         var images = new[] { "trainImages", "validationImages", "testImages", "quarantined" }.Sum(count => prepared.GetProperty(count).GetInt32());
         Assert.Equal(10 * ClusterFixture.ImagesPerClass, images);
@@ -295,13 +295,6 @@ public sealed class ChaosTests(ClusterFixture cluster)
         await Task.Delay(outage);
         await cluster.StartAsync(process);
         return await ClusterRuns.WaitAsync(cluster, runId, RunTimeout);
-    }
-
-    /// <summary>The bodies of the run's journal entries of one event type (<c>DatasetPrepared</c>, ...).</summary>
-    private async Task<IReadOnlyList<JsonElement>> JournalAsync(string runId, string type)
-    {
-        var page = await cluster.Http.GetFromJsonAsync<JsonElement>($"/runs/{runId}/events");
-        return page.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("data").Clone()).ToList();
     }
 
     private static async Task WaitForAsync(Func<bool> condition, string what)

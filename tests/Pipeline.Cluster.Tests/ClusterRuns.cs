@@ -37,6 +37,13 @@ public static class ClusterRuns
 
     public static Task<JsonElement> GetAsync(ClusterFixture cluster, string runId) => cluster.Http.GetFromJsonAsync<JsonElement>($"/runs/{runId}");
 
+    /// <summary>The bodies of the run's journal entries of one event type (<c>DatasetPrepared</c>, ...).</summary>
+    public static async Task<IReadOnlyList<JsonElement>> JournalAsync(ClusterFixture cluster, string runId, string type)
+    {
+        var page = await cluster.Http.GetFromJsonAsync<JsonElement>($"/runs/{runId}/events");
+        return page.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("data").Clone()).ToList();
+    }
+
     /// <summary>Polls the run until <paramref name="done"/> says so (by default: a final state).</summary>
     public static async Task<JsonElement> WaitAsync(ClusterFixture cluster, string runId, TimeSpan timeout, Func<JsonElement, bool>? done = null)
     {

@@ -48,6 +48,18 @@ public sealed class BenchPreprocessCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_preprocess_in_chunks_of_five_prepares_every_image_once_and_reports_the_chunk_size()
+    {
+        var result = await PipelineCli.RunAsync(Timeout, "bench", "preprocess", ImageFolder(), "--chunk-images", "5", "--threads", "1", "--peer", "false", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        Assert.Equal(5, json.GetProperty("chunkImages").GetInt32());
+        Assert.Equal(2 * ImagesPerClass, json.GetProperty("images").GetInt32());
+        Assert.Equal(0, json.GetProperty("quarantined").GetInt32());
+    }
+
+    [Fact]
     public async Task Bench_preprocess_on_a_folder_without_classes_exits_2_with_the_reason_in_its_one_json_object()
     {
         var flat = _temp.Combine("flat");

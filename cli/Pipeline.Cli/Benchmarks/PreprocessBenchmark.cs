@@ -12,7 +12,8 @@ namespace Pipeline.Cli.Benchmarks;
 /// Times the preprocessor's own <see cref="DatasetPreparer"/> on an ImageFolder (list and hash, decode, orient, resize,
 /// shard into a throw-away store), after a warm-up run on a few of its files, so that JIT compilation is not timed.
 /// </summary>
-public sealed class PreprocessBenchmark(string folder, ImageDecoder decoder, int threads, PreprocessingSpec preprocessing)
+/// <param name="chunkImages">Files per chunk; the chunks are prepared one after another, as one preprocessor would take them all.</param>
+public sealed class PreprocessBenchmark(string folder, ImageDecoder decoder, int threads, PreprocessingSpec preprocessing, int chunkImages)
 {
     /// <summary>Images per class in the warm-up run: the fewest the split accepts.</summary>
     private const int WarmUpImagesPerClass = StratifiedSplitter.MinImagesPerClass;
@@ -41,7 +42,10 @@ public sealed class PreprocessBenchmark(string folder, ImageDecoder decoder, int
 
     private async Task<PreparedDataset> PrepareAsync(string dataset, string storeFolder, CancellationToken cancellationToken)
     {
-        var options = new PreprocessorOptions { Decoder = decoder, MaxDegreeOfParallelism = threads, WorkDirectory = Path.Combine(storeFolder, "work") };
+        var options = new PreprocessorOptions
+        {
+            Decoder = decoder, MaxDegreeOfParallelism = threads, ChunkImages = chunkImages, WorkDirectory = Path.Combine(storeFolder, "work"),
+        };
         var preparer = new DatasetPreparer(new FileSystemObjectStore(storeFolder), NullLogger<DatasetPreparer>.Instance, options);
         return await preparer.PrepareAsync(new LocalImageFolder(Path.GetFileName(dataset), dataset), preprocessing, seed: 1, cancellationToken: cancellationToken);
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Pipeline.Cli.Benchmarks;
 using Pipeline.Contracts;
 using Pipeline.Imaging;
+using Pipeline.Preprocessor.Preprocessing;
 
 namespace Pipeline.Cli.Commands;
 
@@ -26,19 +27,25 @@ public static class BenchPreprocessCommand
             DefaultValueFactory = _ => Decoders[0],
         };
         decoder.AcceptOnlyFromAmong(Decoders);
+        var chunkImages = new Option<int>("--chunk-images")
+        {
+            Description = "Files per chunk, as Pipeline:Preprocessor:ChunkImages (default 10000). A smaller value cuts DIR into chunks, prepared one " +
+                          "after another here: what planning, assembling and partial shards per chunk cost over one preparation.",
+            DefaultValueFactory = _ => PreprocessorOptions.Default.ChunkImages,
+        };
         var peer = new Option<bool?>("--peer")
         {
             Description = $"Also time the Python peer (benchmarks/preprocess_peer.py: Pillow, RGB, resize, centre crop, ToTensor, Normalize; one " +
                           $"process per thread) on the same images, and report the ratio. Default: on when {PreprocessPeer.Python} has Pillow " +
                           "and torchvision; --peer false skips it.",
         };
-        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout (images, imagesPerSecond, imagesPerSecondPerCore, phases, peakRssMb, decoder, threads, peer, ratio, error) instead of a table on stderr." };
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout (images, imagesPerSecond, imagesPerSecondPerCore, phases, peakRssMb, decoder, threads, chunkImages, peer, ratio, error) instead of a table on stderr." };
         var command = new Command("preprocess",
             "Times the preprocessor's own code (list and hash, decode, EXIF orientation, resize, shards into a temporary store that is " +
             "deleted afterwards) on DIR's images, after a warm-up on a few of them, and the Python peer on the same images. Exit code " +
             "0 when measured, 1 when the peer failed, 2 for a usage error or a folder that cannot be prepared.")
         {
-            dataDir, threads, decoder, peer, json,
+            dataDir, threads, decoder, chunkImages, peer, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,6 +58,9 @@ public static class BenchPreprocessCommand
 
             if (threadCount < 1)
                 return Fail("--threads must be at least 1.", ExitCodes.BadInput);
+            var chunkSize = parse.GetValue(chunkImages);
+            if (chunkSize < 1)
+                return Fail("--chunk-images must be at least 1.", ExitCodes.BadInput);
             var peerSkipped = parse.GetValue(peer) == false ? "--peer false" : PreprocessPeer.Unavailable();
             if (parse.GetValue(peer) == true && peerSkipped is not null)
                 return Fail($"--peer: {peerSkipped}.", ExitCodes.BadInput);
@@ -60,7 +70,7 @@ public static class BenchPreprocessCommand
             try
             {
                 Progress(asJson, $"Preparing the images of {folder} with {threadCount} thread(s), decoder {decoderName}...");
-                run = await new PreprocessBenchmark(folder, Enum.Parse<ImageDecoder>(decoderName, ignoreCase: true), threadCount, preprocessing).RunAsync(cancellationToken);
+                run = await new PreprocessBenchmark(folder, Enum.Parse<ImageDecoder>(decoderName, ignoreCase: true), threadCount, preprocessing, chunkSize).RunAsync(cancellationToken);
             }
             catch (PipelineException e)
             {
@@ -83,7 +93,7 @@ public static class BenchPreprocessCommand
 
             var perSecond = run.Prepared.Count / run.Seconds;
             var result = new BenchPreprocessJson(BenchPreprocessJson.CurrentSchemaVersion, folder, decoderName, threadCount, run.Prepared.Count, run.Quarantined,
-                run.Seconds, perSecond, perSecond / threadCount, run.Phases, run.PeakRssMb, measured, perSecond / threadCount / measured?.ImagesPerSecondPerCore, peerSkipped, null);
+                run.Seconds, perSecond, perSecond / threadCount, run.Phases, run.PeakRssMb, measured, perSecond / threadCount / measured?.ImagesPerSecondPerCore, peerSkipped, null, chunkSize);
             if (asJson)
                 CommandOutput.Json(result);
             else
@@ -102,11 +112,11 @@ public static class BenchPreprocessCommand
     private static void PrintTable(BenchPreprocessJson result)
     {
         static string Row(string tool, int images, double seconds, double perSecond, double perCore, double peakRssMb) => string.Create(CultureInfo.InvariantCulture,
-            $"{tool,-32} {images,8} {seconds,9:F2} {perSecond,10:F1} {perCore,15:F1} {peakRssMb,12:F0}");
+            $"{tool,-48} {images,8} {seconds,9:F2} {perSecond,10:F1} {perCore,15:F1} {peakRssMb,12:F0}");
 
         var error = Console.Error;
-        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"",-32} {"images",8} {"seconds",9} {"images/s",10} {"images/s/core",15} {"peak RSS MB",12}"));
-        error.WriteLine(Row($"pipeline ({result.Decoder}, {result.Threads} threads)", result.Images, result.Seconds, result.ImagesPerSecond,
+        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"",-48} {"images",8} {"seconds",9} {"images/s",10} {"images/s/core",15} {"peak RSS MB",12}"));
+        error.WriteLine(Row($"pipeline ({result.Decoder}, {result.Threads} threads, chunks of {result.ChunkImages})", result.Images, result.Seconds, result.ImagesPerSecond,
             result.ImagesPerSecondPerCore, result.PeakRssMb));
         if (result.Phases is { } phases)
             error.WriteLine(string.Create(CultureInfo.InvariantCulture,

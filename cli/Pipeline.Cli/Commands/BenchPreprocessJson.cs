@@ -11,8 +11,10 @@ namespace Pipeline.Cli.Commands;
 /// <param name="Peer">The Python peer on the same images, or null when it did not run (<paramref name="PeerSkipped"/> says why).</param>
 /// <param name="Ratio">The pipeline's images per second per core over the peer's: above 1, the pipeline is faster.</param>
 /// <param name="Error">Why nothing was measured; null when it was.</param>
+/// <param name="ChunkImages">Files per chunk (<c>--chunk-images</c>); the chunks were prepared one after another in this process.</param>
 public sealed record BenchPreprocessJson(int SchemaVersion, string Directory, string Decoder, int Threads, int Images, int Quarantined, double Seconds,
-    double ImagesPerSecond, double ImagesPerSecondPerCore, PreparationTimes? Phases, double PeakRssMb, PeerMeasurement? Peer, double? Ratio, string? PeerSkipped, string? Error)
+    double ImagesPerSecond, double ImagesPerSecondPerCore, PreparationTimes? Phases, double PeakRssMb, PeerMeasurement? Peer, double? Ratio, string? PeerSkipped, string? Error,
+    int? ChunkImages = null)
 {
     public const int CurrentSchemaVersion = 1;
 

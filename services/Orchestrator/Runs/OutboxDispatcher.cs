@@ -21,6 +21,8 @@ public sealed class OutboxDispatcher(RunStore runs, IBus bus, ILogger<OutboxDisp
     private static readonly Dictionary<Type, Uri> CommandQueues = new()
     {
         [typeof(PreprocessDataset)] = new Uri($"queue:{StageQueues.Preprocessor}"),
+        [typeof(AssembleDataset)] = new Uri($"queue:{StageQueues.Preprocessor}"),
+        [typeof(PreprocessChunk)] = new Uri($"queue:{StageQueues.PreprocessorChunks}"),
         [typeof(TrainModel)] = new Uri($"queue:{StageQueues.Trainer}"),
         [typeof(EvaluateModel)] = new Uri($"queue:{StageQueues.Evaluator}"),
     };

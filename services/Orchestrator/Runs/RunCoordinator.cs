@@ -50,6 +50,32 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
         return runs.Find(runId);
     }
 
+    /// <summary>The dataset was cut into chunks: one command per chunk (a copy of the event sends the missing ones again).</summary>
+    public async Task OnDatasetChunkedAsync(DatasetChunked e, CancellationToken cancellationToken = default)
+    {
+        var run = await MoveAsync(e.RunId, RunState.Preprocessing, r => r.Chunks is { } known && known.Fingerprint == e.Fingerprint && known.Total == e.Chunks
+            ? null
+            : r.Computed(Stages.Preprocess, e.ComputeSeconds) with { Chunks = new ChunkProgress(e.Fingerprint, e.Chunks, []) }, PendingCommands, cancellationToken);
+        if (run is not null)
+            logger.LogInformation("Run {RunId}: dataset {Fingerprint} is cut into {Chunks} chunks", e.RunId, e.Fingerprint, e.Chunks);
+        else
+            ResendPending(e.RunId, RunState.Preprocessing);
+    }
+
+    /// <summary>
+    /// One chunk is in, counted by its id; when it was the last one, the dataset is assembled. A chunk counted already
+    /// changes nothing and sends nothing (the chunks still missing are on their way, or the deadline sends them again).
+    /// </summary>
+    public async Task OnChunkPreparedAsync(ChunkPrepared e, CancellationToken cancellationToken = default)
+    {
+        var run = await MoveAsync(e.RunId, RunState.Preprocessing, r => r.Chunks?.With(e.Fingerprint, e.Chunk) is { } counted
+            ? r.Computed(Stages.Preprocess, e.ComputeSeconds) with { Chunks = counted }
+            : null, changed => changed.Chunks!.Complete ? [Assemble(changed)] : [], cancellationToken);
+        if (run?.Chunks is { } chunks)
+            logger.LogInformation("Run {RunId}: chunk {Chunk} is in ({Done} of {Total}){Then}", e.RunId, e.Chunk, chunks.Done.Count, chunks.Total,
+                chunks.Complete ? "; assembling the dataset" : "");
+    }
+
     public async Task OnDatasetPreparedAsync(DatasetPrepared e, CancellationToken cancellationToken = default)
     {
         var run = await MoveAsync(e.RunId, RunState.Preprocessing, r => r.Computed(Stages.Preprocess, e.ComputeSeconds) with
@@ -245,7 +271,15 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
     private static IEnumerable<object> PendingCommands(RunRecord run)
     {
         if (run.State == RunState.Preprocessing)
-            yield return Preprocess(run);
+        {
+            if (run.Chunks is not { } chunks)
+                yield return Preprocess(run);
+            else if (chunks.Complete)
+                yield return Assemble(run);
+            else
+                foreach (var chunk in chunks.Missing)
+                    yield return new PreprocessChunk(run.Id, chunks.Fingerprint, chunk, chunks.Total);
+        }
         foreach (var trial in run.Trials)
             if (trial.State == RunState.Training)
                 yield return Train(run, trial);
@@ -254,6 +288,8 @@ public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSumma
     }
 
     private static PreprocessDataset Preprocess(RunRecord run) => new(run.Id, run.Spec.Dataset, run.Spec.Preprocessing, run.Spec.Seed);
+
+    private static AssembleDataset Assemble(RunRecord run) => new(run.Id, run.Chunks!.Fingerprint);
 
     private static TrainModel Train(RunRecord run, TrialRecord trial) => new(run.Id, trial.TrialId, trial.Training, run.Spec.Seed, run.ManifestKey!);
 

@@ -12,6 +12,8 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
     IConsumer<SubmitRun>,
     IConsumer<CancelRun>,
     IConsumer<ResumeRun>,
+    IConsumer<DatasetChunked>,
+    IConsumer<ChunkPrepared>,
     IConsumer<DatasetPrepared>,
     IConsumer<EpochCompleted>,
     IConsumer<ModelTrained>,
@@ -21,6 +23,8 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
     IConsumer<StageHeartbeat>,
     IConsumer<RunCompleted>,
     IConsumer<Fault<PreprocessDataset>>,
+    IConsumer<Fault<PreprocessChunk>>,
+    IConsumer<Fault<AssembleDataset>>,
     IConsumer<Fault<TrainModel>>,
     IConsumer<Fault<EvaluateModel>>
 {
@@ -32,6 +36,12 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
 
     public Task Consume(ConsumeContext<ResumeRun> context) =>
         coordinator.ResumeAsync(context.Message.RunId, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<DatasetChunked> context) =>
+        ApplyAsync(context.Message.RunId, context.Message, coordinator.OnDatasetChunkedAsync(context.Message, context.CancellationToken));
+
+    public Task Consume(ConsumeContext<ChunkPrepared> context) =>
+        ApplyAsync(context.Message.RunId, context.Message, coordinator.OnChunkPreparedAsync(context.Message, context.CancellationToken));
 
     public Task Consume(ConsumeContext<DatasetPrepared> context) =>
         ApplyAsync(context.Message.RunId, context.Message, coordinator.OnDatasetPreparedAsync(context.Message, context.CancellationToken));
@@ -50,6 +60,12 @@ public sealed class RunEventsConsumer(RunCoordinator coordinator, RunStore runs)
 
     // A command that kept failing went to its stage's error queue: the run (or the trial) fails with what it threw.
     public Task Consume(ConsumeContext<Fault<PreprocessDataset>> context) =>
+        FaultedAsync(context.Message, Stages.Preprocess, context.Message.Message.RunId, null);
+
+    public Task Consume(ConsumeContext<Fault<PreprocessChunk>> context) =>
+        FaultedAsync(context.Message, Stages.Preprocess, context.Message.Message.RunId, null);
+
+    public Task Consume(ConsumeContext<Fault<AssembleDataset>> context) =>
         FaultedAsync(context.Message, Stages.Preprocess, context.Message.Message.RunId, null);
 
     public Task Consume(ConsumeContext<Fault<TrainModel>> context) =>

@@ -14,6 +14,9 @@ public sealed record RunRecord
     public string? ManifestKey { get; init; }
     public string? Fingerprint { get; init; }
     public required IReadOnlyList<TrialRecord> Trials { get; init; }
+
+    /// <summary>Set while preprocessing when the dataset was cut into chunks: which of them are in.</summary>
+    public ChunkProgress? Chunks { get; init; }
     public string? SummaryKey { get; init; }
     public string? Error { get; init; }
 

@@ -12,7 +12,7 @@ namespace Pipeline.Orchestrator.Runs;
 public sealed class RunStore
 {
     /// <summary>Bumped when the tables change shape; an older run table is kept aside under another name, never dropped.</summary>
-    private const int SchemaVersion = 9;
+    private const int SchemaVersion = 10;
 
     private readonly string _connectionString;
 
@@ -32,8 +32,8 @@ public sealed class RunStore
     /// with that id already exists (a redelivered submit).
     /// </summary>
     public bool TryInsert(RunRecord run, IEnumerable<OutboxMessage>? messages = null) => InTransaction(run, messages, """
-        INSERT OR IGNORE INTO runs (id, state, spec, created_at, updated_at, version, manifest_key, fingerprint, trials, summary_key, error, owner, resends, compute_seconds, trace_parent)
-        VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $trials, $summary_key, $error, $owner, $resends, $compute_seconds, $trace_parent)
+        INSERT OR IGNORE INTO runs (id, state, spec, created_at, updated_at, version, manifest_key, fingerprint, trials, summary_key, error, owner, resends, compute_seconds, trace_parent, chunks)
+        VALUES ($id, $state, $spec, $created_at, $updated_at, 1, $manifest_key, $fingerprint, $trials, $summary_key, $error, $owner, $resends, $compute_seconds, $trace_parent, $chunks)
         """);
 
     public RunRecord? Find(Guid id) =>
@@ -125,7 +125,7 @@ public sealed class RunStore
     public bool TryUpdate(RunRecord run, IEnumerable<OutboxMessage>? messages = null) => InTransaction(run, messages, """
         UPDATE runs SET state = $state, spec = $spec, updated_at = $updated_at, version = version + 1,
             manifest_key = $manifest_key, fingerprint = $fingerprint, trials = $trials, summary_key = $summary_key,
-            error = $error, owner = $owner, resends = $resends, compute_seconds = $compute_seconds
+            error = $error, owner = $owner, resends = $resends, compute_seconds = $compute_seconds, chunks = $chunks
         WHERE id = $id AND version = $version
         """);
 
@@ -359,7 +359,8 @@ public sealed class RunStore
                 summary_key TEXT, error TEXT, owner TEXT,
                 resends INTEGER NOT NULL DEFAULT 0,
                 compute_seconds TEXT NOT NULL,
-                trace_parent TEXT);
+                trace_parent TEXT,
+                chunks TEXT);
             CREATE INDEX runs_by_state ON runs (state);
             CREATE TABLE outbox (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -452,6 +453,7 @@ public sealed class RunStore
         p.AddWithValue("$resends", run.Resends);
         p.AddWithValue("$compute_seconds", JsonSerializer.Serialize(run.ComputeSeconds, PipelineJson.Compact));
         p.AddWithValue("$trace_parent", (object?)run.TraceParent ?? DBNull.Value);
+        p.AddWithValue("$chunks", run.Chunks is null ? DBNull.Value : JsonSerializer.Serialize(run.Chunks, PipelineJson.Compact));
         return command;
     }
 
@@ -472,6 +474,7 @@ public sealed class RunStore
         Resends = r.GetInt32(r.GetOrdinal("resends")),
         ComputeSeconds = JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(r.GetOrdinal("compute_seconds")), PipelineJson.Compact)!,
         TraceParent = Text(r, "trace_parent"),
+        Chunks = Text(r, "chunks") is { } chunks ? JsonSerializer.Deserialize<ChunkProgress>(chunks, PipelineJson.Compact) : null,
     };
 
     private static string? Text(SqliteDataReader r, string column) =>

@@ -15,8 +15,11 @@ using Pipeline.Telemetry;
 namespace Pipeline.Preprocessor.Preprocessing;
 
 /// <summary>
-/// The Preprocessor stage: a dataset in, shards and a manifest out (under <c>prepared/&lt;fingerprint&gt;/</c>).
-/// Bad files are quarantined, never fatal; the manifest is written last, so its presence means every shard is in place.
+/// The Preprocessor stage: a dataset in, shards and a manifest out (under <c>prepared/&lt;fingerprint&gt;/</c>), in three
+/// steps: <see cref="PlanAsync"/> lists, splits and cuts the dataset into chunks; <see cref="PrepareChunkAsync"/> decodes
+/// one chunk and writes its shards (any process may take any chunk); <see cref="AssembleAsync"/> writes the manifest
+/// from every chunk's result. Bad files are quarantined, never fatal; the manifest is written last, so its presence
+/// means every shard is in place.
 /// </summary>
 public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer> logger, PreprocessorOptions? options = null)
 {
@@ -24,12 +27,46 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
 
     private readonly PreprocessorOptions _options = options ?? PreprocessorOptions.Default;
 
+    /// <summary>The whole dataset in this process: planned, every chunk one after another, assembled.</summary>
     /// <exception cref="PipelineException">The folder, its classes or its images cannot make a dataset (the message says why).</exception>
     public async Task<PreparedDataset> PrepareAsync(IDatasetSource source, PreprocessingSpec preprocessing, int seed,
         IProgress<PreprocessingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        var planned = await PlanAsync(source, preprocessing, seed, cancellationToken);
+        return planned.Cached ?? await PrepareAsync(source, planned.Plan!, planned.ListSeconds, progress, cancellationToken);
+    }
+
+    /// <summary>Prepares every chunk of <paramref name="plan"/> here, one after another, and assembles the manifest.</summary>
+    public async Task<PreparedDataset> PrepareAsync(IDatasetSource source, DatasetPlan plan, double listSeconds,
+        IProgress<PreprocessingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var chunks = new List<ChunkResult>();
+        var decodeSeconds = 0.0;
+        for (var chunk = 0; chunk < plan.Chunks; chunk++)
+        {
+            var prepared = await PrepareChunkAsync(source, plan, chunk, progress, cancellationToken);
+            chunks.Add(prepared.Result);
+            decodeSeconds += prepared.DecodeSeconds;
+        }
+        var dataset = await AssembleAsync(plan, chunks, cancellationToken);
+        logger.LogInformation("Prepared dataset {Fingerprint}: {Images} images in {Seconds:F2} s ({DecodeSeconds:F2} s decoding), {Rate:F0} images/s",
+            plan.Fingerprint, plan.Listing.Files.Count, stopwatch.Elapsed.TotalSeconds, decodeSeconds, plan.Listing.Files.Count / stopwatch.Elapsed.TotalSeconds);
+        return dataset with { Times = new PreparationTimes(listSeconds, decodeSeconds, stopwatch.Elapsed.TotalSeconds - decodeSeconds) };
+    }
+
+    /// <summary>
+    /// Lists and fingerprints the dataset; when it is prepared already, that is the answer. Otherwise decides what no
+    /// chunk can decide alone, over the whole listing: duplicates and label conflicts (they need every file's hash) and
+    /// the split (so that it never depends on the number of chunks).
+    /// </summary>
+    /// <exception cref="PipelineException">The dataset is empty, a class has too few images, or the options are wrong.</exception>
+    public async Task<PlannedDataset> PlanAsync(IDatasetSource source, PreprocessingSpec preprocessing, int seed, CancellationToken cancellationToken = default)
+    {
         if (preprocessing.Split.Error is { } splitError)
             throw new PipelineException($"split {splitError}.");
+        if (_options.ChunkImages < 1)
+            throw new PipelineException($"{PreprocessorOptions.Section}:ChunkImages must be at least 1 (it is {_options.ChunkImages}).");
         var started = Stopwatch.GetTimestamp();
         var listing = await source.ListAsync(cancellationToken);
         var listSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -41,74 +78,128 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         foreach (var folder in listing.Skipped.Folders)
             logger.LogWarning("Dataset {Dataset}: the folder '{Folder}' is not a class: {Reason}", source.Name, folder.Name, folder.Reason);
         var fingerprint = DatasetFingerprint.Compute(listing, preprocessing, _options, seed);
-        var manifestKey = ObjectKeys.Manifest(fingerprint);
-        if (await TryLoadCachedAsync(manifestKey, cancellationToken) is { } cached)
+        if (await FindPreparedAsync(fingerprint, cancellationToken) is { } cached)
         {
-            logger.LogInformation("Dataset {Fingerprint} is already prepared ({Images} images); reusing {ManifestKey}", fingerprint, listing.Files.Count, manifestKey);
-            return new PreparedDataset(cached, manifestKey, FromCache: true);
+            logger.LogInformation("Dataset {Fingerprint} is already prepared ({Images} images); reusing {ManifestKey}", fingerprint, listing.Files.Count, cached.ManifestKey);
+            return new PlannedDataset(null, cached, listSeconds);
         }
 
-        logger.LogInformation("Preparing {Images} images in {Classes} classes of dataset {Dataset} as {Fingerprint}", listing.Files.Count, listing.Classes.Count, source.Name, fingerprint);
+        foreach (var file in listing.Quarantine)
+            logger.LogWarning("Quarantined {Path} ({Code}): {Message}", file.Path, file.Code, file.Message);
+        var duplicates = DuplicateImages.Find(listing);
+        var candidates = Enumerable.Range(0, listing.Files.Count).Where(i => !duplicates.LabelConflicts.ContainsKey(i)).ToArray();
+        var members = listing.PreSplit
+            ? DatasetSplits.All.ToDictionary(split => split, split => (IReadOnlyList<int>)candidates.Where(i => listing.Files[i].Split == split).ToArray())
+            : StratifiedSplitter.Split(
+                    candidates.Select(i => new LabelledImage(listing.Files[i].RelativePath, listing.Files[i].Label, listing.Files[i].Sha256)).ToArray(),
+                    listing.Classes, preprocessing.Split, seed)
+                .ToDictionary(split => split.Key, split => (IReadOnlyList<int>)split.Value.Select(k => candidates[k]).ToArray());
+        var plan = new DatasetPlan
+        {
+            Fingerprint = fingerprint,
+            Dataset = source.Name,
+            Preprocessing = preprocessing,
+            Seed = seed,
+            Limits = _options.FingerprintText,
+            Listing = listing,
+            Refused = duplicates.LabelConflicts,
+            Duplicates = duplicates.Groups,
+            Members = members,
+            ChunkImages = _options.ChunkImages,
+        };
+        logger.LogInformation("Preparing {Images} images in {Classes} classes of dataset {Dataset} as {Fingerprint}, in {Chunks} chunk(s)",
+            listing.Files.Count, listing.Classes.Count, source.Name, fingerprint, plan.Chunks);
+        return new PlannedDataset(plan, null, listSeconds);
+    }
+
+    /// <summary>
+    /// Decodes chunk <paramref name="chunk"/> of the plan and writes its shards (numbered apart from every other chunk's);
+    /// the result says which images each split got and which files were quarantined.
+    /// </summary>
+    /// <param name="progress">Counts over the whole listing, for chunks prepared one after another.</param>
+    /// <exception cref="PipelineException">This worker's limits differ from the planner's: its shards would not match the fingerprint.</exception>
+    public async Task<PreparedChunk> PrepareChunkAsync(IDatasetSource source, DatasetPlan plan, int chunk,
+        IProgress<PreprocessingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (plan.Limits != _options.FingerprintText)
+            throw new PipelineException($"This preprocessor's limits ({_options.FingerprintText}) differ from those dataset {plan.Fingerprint} was planned with " +
+                                        $"({plan.Limits}): give every preprocessor the same {PreprocessorOptions.Section} settings.");
+        var (first, count) = plan.ChunkFiles(chunk);
         var stopwatch = Stopwatch.StartNew();
         var budget = new DecodeBudget(_options.DecodeMemoryBytes);
-        var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels, _options.Decoder), budget);
-        using var pixels = PixelSpill.Create(_options.WorkDirectory, loader.PixelBytes, fingerprint);
-        var duplicates = DuplicateImages.Find(listing);
-        var problems = await DecodeAllAsync(source, listing, duplicates.LabelConflicts, loader, pixels, progress, cancellationToken);
+        var loader = new ImageLoader(ImageLoadOptions.From(plan.Preprocessing, _options.MaxPixels, _options.Decoder), budget);
+        using var pixels = PixelSpill.Create(_options.WorkDirectory, loader.PixelBytes, plan.Fingerprint);
+        var problems = await DecodeAllAsync(source, plan, first, count, loader, pixels, progress, cancellationToken);
         var decodeSeconds = stopwatch.Elapsed.TotalSeconds;
 
-        var quarantine = listing.Quarantine.Concat(listing.Files.Select((image, i) => (image, problem: problems[i]))
-            .Where(entry => entry.problem is not null)
-            .Select(entry => new QuarantinedFile(entry.image.RelativePath, entry.problem!.Code, entry.problem.Message)))
+        var quarantine = Enumerable.Range(0, count).Where(slot => problems[slot] is not null)
+            .Select(slot => new QuarantinedFile(plan.Listing.Files[first + slot].RelativePath, problems[slot]!.Code, problems[slot]!.Message))
             .ToArray();
-        var usable = Enumerable.Range(0, listing.Files.Count).Where(i => problems[i] is null).ToArray();
-        PipelineMetrics.Decoded(usable.Length, quarantine.Length, TimeSpan.FromSeconds(decodeSeconds))?.Dispose();
-        if (usable.Length == 0)
-            throw new PipelineException(
-                $"None of the {listing.Files.Count} image files in dataset '{source.Name}' could be read; " +
-                $"for example '{quarantine[0].Path}': {quarantine[0].Message}.");
         foreach (var file in quarantine)
             logger.LogWarning("Quarantined {Path} ({Code}): {Message}", file.Path, file.Code, file.Message);
+        PipelineMetrics.Decoded(count - quarantine.Length, quarantine.Length, TimeSpan.FromSeconds(decodeSeconds))?.Dispose();
 
-        var splitIndices = listing.PreSplit
-            ? SplitsAsGiven(source.Name, listing, usable)
-            : StratifiedSplitter.Split(
-                usable.Select(i => new LabelledImage(listing.Files[i].RelativePath, listing.Files[i].Label, listing.Files[i].Sha256)).ToArray(), listing.Classes, preprocessing.Split, seed);
-        var splits = await WriteSplitsAsync(fingerprint, splitIndices.ToDictionary(split => split.Key, split => split.Value.Select(i => usable[i]).ToArray()),
-            listing, preprocessing.ImageSize, pixels, cancellationToken);
+        var members = plan.Members.ToDictionary(split => split.Key,
+            split => split.Value.Where(i => i >= first && i < first + count && problems[i - first] is null).ToArray());
+        var shardsPerChunk = (plan.ChunkImages + _options.ImagesPerShard - 1) / _options.ImagesPerShard;
+        var splits = await WriteSplitsAsync(plan, members, first, chunk * shardsPerChunk, pixels, cancellationToken);
+        logger.LogInformation("Chunk {Chunk} of dataset {Fingerprint}: {Usable} images ({Quarantined} quarantined) in {Seconds:F2} s ({DecodeSeconds:F2} s decoding), decodes claimed at most {PeakMegabytes} MiB at once",
+            chunk, plan.Fingerprint, count - quarantine.Length, quarantine.Length, stopwatch.Elapsed.TotalSeconds, decodeSeconds, Megabytes(budget.Peak));
+        return new PreparedChunk(new ChunkResult { Fingerprint = plan.Fingerprint, Chunk = chunk, Splits = splits, Quarantine = quarantine }, decodeSeconds);
+    }
+
+    /// <summary>Writes the manifest of a planned dataset from the results of all its chunks, in chunk order.</summary>
+    /// <exception cref="PipelineException">Too few images were usable (none at all, a class under the minimum, an empty pre-made split).</exception>
+    public async Task<PreparedDataset> AssembleAsync(DatasetPlan plan, IReadOnlyList<ChunkResult> chunks, CancellationToken cancellationToken = default)
+    {
+        var listing = plan.Listing;
+        var quarantine = listing.Quarantine.Concat(chunks.SelectMany(chunk => chunk.Quarantine)).ToArray();
+        if (chunks.Sum(chunk => chunk.Usable) == 0)
+            throw new PipelineException(
+                $"None of the {listing.Files.Count} image files in dataset '{plan.Dataset}' could be read; " +
+                $"for example '{quarantine[0].Path}': {quarantine[0].Message}.");
+        var splits = DatasetSplits.All.ToDictionary(split => split, split => Concatenate(chunks.Select(chunk => chunk.Splits[split]).ToArray(), listing.Classes.Count));
+        if (listing.PreSplit && splits.FirstOrDefault(split => split.Value.Count == 0) is { Key: { } empty })
+            throw new PipelineException($"Dataset '{plan.Dataset}' comes split, but its {empty}/ folder holds no usable image: add images to {empty}/<class>/, " +
+                "or put the class folders at the top to let the pipeline split.");
+        if (!listing.PreSplit)
+            StratifiedSplitter.RequireEnoughImages(listing.Classes,
+                Enumerable.Range(0, listing.Classes.Count).Select(label => splits.Values.Sum(split => split.ClassCounts[label])).ToArray());
 
         var manifest = new DatasetManifest
         {
-            Fingerprint = fingerprint,
-            Source = source.Name,
-            ImageWidth = preprocessing.ImageSize,
-            ImageHeight = preprocessing.ImageSize,
+            Fingerprint = plan.Fingerprint,
+            Source = plan.Dataset,
+            ImageWidth = plan.Preprocessing.ImageSize,
+            ImageHeight = plan.Preprocessing.ImageSize,
             Classes = listing.Classes,
-            Seed = seed,
-            Preprocessing = preprocessing,
+            Seed = plan.Seed,
+            Preprocessing = plan.Preprocessing,
             Splits = splits,
             Quarantine = quarantine,
-            Duplicates = duplicates.Groups,
+            Duplicates = plan.Duplicates,
             PreSplit = listing.PreSplit,
             Skipped = listing.Skipped,
         };
+        var manifestKey = ObjectKeys.Manifest(plan.Fingerprint);
         await store.PutJsonAsync(manifestKey, manifest, cancellationToken);
-        logger.LogInformation("Prepared dataset {Fingerprint}: {Usable} images ({Quarantined} quarantined) in {Seconds:F2} s ({DecodeSeconds:F2} s decoding), {Rate:F0} images/s, decodes claimed at most {PeakMegabytes} MiB at once",
-            fingerprint, usable.Length, quarantine.Length, stopwatch.Elapsed.TotalSeconds, decodeSeconds, listing.Files.Count / stopwatch.Elapsed.TotalSeconds, Megabytes(budget.Peak));
-        return new PreparedDataset(manifest, manifestKey, FromCache: false,
-            new PreparationTimes(listSeconds, decodeSeconds, stopwatch.Elapsed.TotalSeconds - decodeSeconds));
+        logger.LogInformation("Assembled dataset {Fingerprint} from {Chunks} chunk(s): {Usable} images, {Quarantined} quarantined",
+            plan.Fingerprint, chunks.Count, splits.Values.Sum(split => split.Count), quarantine.Length);
+        return new PreparedDataset(manifest, manifestKey, FromCache: false);
     }
 
-    /// <summary>A dataset that came split keeps its split: indices into <paramref name="usable"/> per split.</summary>
-    /// <exception cref="PipelineException">A split folder holds no usable image.</exception>
-    private static IReadOnlyDictionary<string, IReadOnlyList<int>> SplitsAsGiven(string dataset, DatasetListing listing, int[] usable)
+    /// <summary>One split over all chunks: their images, class counts and shards one after another.</summary>
+    private static SplitManifest Concatenate(IReadOnlyList<SplitManifest> parts, int classes) => new(
+        parts.Sum(part => part.Count),
+        Enumerable.Range(0, classes).Select(label => parts.Sum(part => part.ClassCounts[label])).ToArray(),
+        parts.SelectMany(part => part.Shards).ToArray(),
+        parts.SelectMany(part => part.Files).ToArray());
+
+    /// <summary>The dataset prepared under <paramref name="fingerprint"/>, when its manifest is there and every shard intact; else null.</summary>
+    public async Task<PreparedDataset?> FindPreparedAsync(string fingerprint, CancellationToken cancellationToken = default)
     {
-        var splits = DatasetSplits.All.ToDictionary(split => split, split => (IReadOnlyList<int>)Enumerable.Range(0, usable.Length)
-            .Where(k => listing.Files[usable[k]].Split == split).ToArray());
-        if (splits.FirstOrDefault(split => split.Value.Count == 0) is { Key: { } empty })
-            throw new PipelineException($"Dataset '{dataset}' comes split, but its {empty}/ folder holds no usable image: add images to {empty}/<class>/, " +
-                "or put the class folders at the top to let the pipeline split.");
-        return splits;
+        var manifestKey = ObjectKeys.Manifest(fingerprint);
+        return await TryLoadCachedAsync(manifestKey, cancellationToken) is { } cached ? new PreparedDataset(cached, manifestKey, FromCache: true) : null;
     }
 
     private async Task<DatasetManifest?> TryLoadCachedAsync(string manifestKey, CancellationToken cancellationToken)
@@ -155,28 +246,28 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
     }
 
     /// <summary>
-    /// Decodes every candidate image on all cores into its slot of the spill file, except those already refused; returns
-    /// each image's problem (null = usable).
+    /// Decodes the chunk's files on all cores, each into its slot of the spill file (slot = index - <paramref name="first"/>),
+    /// except those refused by the plan; returns each file's problem (null = usable).
     /// </summary>
-    private async Task<ImageProblem?[]> DecodeAllAsync(IDatasetSource source, DatasetListing listing, IReadOnlyDictionary<int, ImageProblem> refused,
+    private async Task<ImageProblem?[]> DecodeAllAsync(IDatasetSource source, DatasetPlan plan, int first, int count,
         ImageLoader loader, PixelSpill pixels, IProgress<PreprocessingProgress>? progress, CancellationToken cancellationToken)
     {
-        var total = listing.Files.Count;
-        var problems = new ImageProblem?[total];
+        var total = plan.Listing.Files.Count;
+        var problems = new ImageProblem?[count];
         var processed = 0;
         var parallel = new ParallelOptions
         {
             CancellationToken = cancellationToken,
             MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism ?? Environment.ProcessorCount,
         };
-        await Parallel.ForEachAsync(Enumerable.Range(0, total), parallel, async (i, token) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), parallel, async (slot, token) =>
         {
-            problems[i] = refused.GetValueOrDefault(i) ?? await LoadAsync(source, listing.Files[i], loader, pixels, i, token);
+            problems[slot] = plan.Refused.GetValueOrDefault(first + slot) ?? await LoadAsync(source, plan.Listing.Files[first + slot], loader, pixels, slot, token);
             var done = Interlocked.Increment(ref processed);
-            if (done == (total + 1) / 2)
+            if (done == (count + 1) / 2)
                 Failpoints.Hit(Failpoints.PreprocessorMidDataset);
-            if (done % ProgressInterval == 0 || done == total)
-                progress?.Report(new PreprocessingProgress(done, total));
+            if ((first + done) % ProgressInterval == 0 || first + done == total)
+                progress?.Report(new PreprocessingProgress(first + done, total));
         });
         return problems;
     }
@@ -226,14 +317,21 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
     /// <summary>Shards written at once: one is made and hashed while the store flushes another to disk.</summary>
     private const int ShardsWrittenAtOnce = 2;
 
-    /// <summary>Writes each split as shards of up to <see cref="PreprocessorOptions.ImagesPerShard"/> images, in the given order.</summary>
-    private async Task<Dictionary<string, SplitManifest>> WriteSplitsAsync(string fingerprint, IReadOnlyDictionary<string, int[]> members, DatasetListing listing,
-        int imageSize, PixelSpill pixels, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes each split's images of one chunk as shards of up to <see cref="PreprocessorOptions.ImagesPerShard"/> images,
+    /// in the plan's order, numbered from <paramref name="firstShard"/>.
+    /// </summary>
+    /// <param name="members">Each split's images of this chunk, as indices into the listing's files.</param>
+    /// <param name="first">The listing index of the chunk's first file (spill slot 0).</param>
+    private async Task<Dictionary<string, SplitManifest>> WriteSplitsAsync(DatasetPlan plan, IReadOnlyDictionary<string, int[]> members, int first, int firstShard,
+        PixelSpill pixels, CancellationToken cancellationToken)
     {
-        var shards = members.SelectMany(split => split.Value.Chunk(_options.ImagesPerShard).Select((images, index) => (Split: split.Key, Index: index, Images: images))).ToArray();
+        var listing = plan.Listing;
+        var shards = members.SelectMany(split => split.Value.Chunk(_options.ImagesPerShard).Select((images, index) => (Split: split.Key, Index: firstShard + index, Images: images))).ToArray();
         var entries = new ShardEntry[shards.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, shards.Length), new ParallelOptions { MaxDegreeOfParallelism = ShardsWrittenAtOnce, CancellationToken = cancellationToken },
-            async (i, token) => entries[i] = await WriteShardAsync(ObjectKeys.Shard(fingerprint, shards[i].Split, shards[i].Index), shards[i].Images, listing, imageSize, pixels, token));
+            async (i, token) => entries[i] = await WriteShardAsync(ObjectKeys.Shard(plan.Fingerprint, shards[i].Split, shards[i].Index), shards[i].Images, first, listing,
+                plan.Preprocessing.ImageSize, pixels, token));
 
         return members.ToDictionary(split => split.Key, split =>
         {
@@ -246,11 +344,11 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
     }
 
     /// <summary>Streams one shard from the spill file into the store: nothing larger than one image is held in memory.</summary>
-    private async Task<ShardEntry> WriteShardAsync(string key, int[] images, DatasetListing listing, int imageSize, PixelSpill pixels, CancellationToken cancellationToken)
+    private async Task<ShardEntry> WriteShardAsync(string key, int[] images, int first, DatasetListing listing, int imageSize, PixelSpill pixels, CancellationToken cancellationToken)
     {
         using var span = PipelineTelemetry.StartSpan("shard write")?.SetTag("pipeline.object_key", key).SetTag("pipeline.images", images.Length);
         await using var shard = new HashingReadStream(
-            new ShardContent(imageSize, imageSize, images.Select(slot => listing.Files[slot].Label).ToArray(), (record, target) => pixels.Read(images[record], target)));
+            new ShardContent(imageSize, imageSize, images.Select(image => listing.Files[image].Label).ToArray(), (record, target) => pixels.Read(images[record] - first, target)));
         await store.PutAsync(key, shard, cancellationToken);
         return new ShardEntry(key, images.Length, shard.BytesRead, shard.Sha256());
     }

@@ -12,7 +12,8 @@ public sealed record PreprocessorOptions
     public const string Section = "Pipeline:Preprocessor";
 
     /// <summary>Bump whenever decoding, resizing or sharding changes the bytes produced, so that old caches are not reused.</summary>
-    public const int Version = 3;
+    /// <remarks>4: the split is decided before decoding (a file that fails to decode leaves its split one image short).</remarks>
+    public const int Version = 4;
 
     public static readonly PreprocessorOptions Default = new();
 
@@ -41,6 +42,15 @@ public sealed record PreprocessorOptions
     /// pixels differ slightly between them, so it is part of the fingerprint.
     /// </summary>
     public ImageDecoder Decoder { get; init; } = ImageDecoder.ImageSharp;
+
+    /// <summary>
+    /// Listed files per chunk. A larger dataset is cut into chunks that every preprocessor shares out; up to this many
+    /// files it is prepared by one preprocessor in one go. The split and the fingerprint never depend on it.
+    /// </summary>
+    public int ChunkImages { get; init; } = 10_000;
+
+    /// <summary>Chunks this process prepares at once (each one already decodes on <see cref="MaxDegreeOfParallelism"/> threads).</summary>
+    public int ChunksAtOnce { get; init; } = 1;
 
     /// <summary>Decoding threads; null uses every core.</summary>
     public int? MaxDegreeOfParallelism { get; init; }

@@ -25,14 +25,7 @@ public static class StratifiedSplitter
         Comparison<int> byKey = (a, b) => keys[a] != keys[b] ? keys[a].CompareTo(keys[b]) : string.CompareOrdinal(images[a].RelativePath, images[b].RelativePath);
 
         var byClass = Enumerable.Range(0, images.Count).GroupBy(i => images[i].Label).ToDictionary(g => g.Key, g => g.ToList());
-        var tooSmall = Enumerable.Range(0, classes.Count)
-            .Select(label => (name: classes[label], count: byClass.GetValueOrDefault(label)?.Count ?? 0))
-            .Where(c => c.count < MinImagesPerClass)
-            .ToArray();
-        if (tooSmall.Length > 0)
-            throw new PipelineException(
-                $"Each class needs at least {MinImagesPerClass} usable images so that training, validation and test all see it; " +
-                $"too few in {string.Join(", ", tooSmall.Select(c => $"'{c.name}' ({c.count})"))}. Add images or remove the folder.");
+        RequireEnoughImages(classes, Enumerable.Range(0, classes.Count).Select(label => byClass.GetValueOrDefault(label)?.Count ?? 0).ToArray());
 
         var splits = DatasetSplits.All.ToDictionary(name => name, _ => new List<int>());
         foreach (var members in byClass.Values)
@@ -54,6 +47,17 @@ public static class StratifiedSplitter
         foreach (var split in splits.Values)
             split.Sort(byKey);
         return splits.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<int>)pair.Value);
+    }
+
+    /// <summary>Checks that every class has at least <see cref="MinImagesPerClass"/> images (<paramref name="counts"/> by label).</summary>
+    /// <exception cref="PipelineException">A class has fewer.</exception>
+    public static void RequireEnoughImages(IReadOnlyList<string> classes, IReadOnlyList<int> counts)
+    {
+        var tooSmall = Enumerable.Range(0, classes.Count).Where(label => counts[label] < MinImagesPerClass).ToArray();
+        if (tooSmall.Length > 0)
+            throw new PipelineException(
+                $"Each class needs at least {MinImagesPerClass} usable images so that training, validation and test all see it; " +
+                $"too few in {string.Join(", ", tooSmall.Select(label => $"'{classes[label]}' ({counts[label]})"))}. Add images or remove the folder.");
     }
 
     /// <summary>

@@ -17,6 +17,13 @@ public static class ObjectKeys
     public static string Shard(string fingerprint, string split, int index) =>
         $"prepared/{fingerprint}/{split}/shard-{index.ToString("D5", CultureInfo.InvariantCulture)}.bin";
 
+    /// <summary>A dataset cut into chunks: the listing, its split and the chunk size, decided once before any chunk is prepared.</summary>
+    public static string ChunkPlan(string fingerprint) => $"prepared/{fingerprint}/chunks/plan.json";
+
+    /// <summary>What one chunk produced (its shards, files and quarantine), written after its shards.</summary>
+    public static string ChunkResult(string fingerprint, int chunk) =>
+        $"prepared/{fingerprint}/chunks/chunk-{chunk.ToString("D5", CultureInfo.InvariantCulture)}.json";
+
     /// <summary>The index of a split's cached backbone features, beside its shards; <paramref name="id"/> is a hash of everything they depend on.</summary>
     public static string Features(string fingerprint, string split, string id) => $"prepared/{fingerprint}/features/{split}-{id}.json";
 

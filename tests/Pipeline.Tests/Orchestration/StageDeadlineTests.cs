@@ -43,6 +43,24 @@ public sealed class StageDeadlineTests() : ConsumerHarness<RunEventsConsumer>(
     }
 
     [Fact]
+    public async Task A_dataset_in_chunks_whose_workers_went_silent_gets_only_its_missing_chunks_again()
+    {
+        var runId = Guid.NewGuid();
+        await Coordinator.SubmitAsync(runId, Spec);
+        await Coordinator.OnDatasetChunkedAsync(new DatasetChunked(runId, "f00d", 3));
+        await Coordinator.OnChunkPreparedAsync(new ChunkPrepared(runId, "f00d", 1, 10, 0));
+
+        Clock.Advance(Deadline + TimeSpan.FromSeconds(1));
+        await Coordinator.EnforceDeadlinesAsync();
+
+        await Harness.InactivityTask;
+        var chunks = Harness.Sent.Select<PreprocessChunk>(m => m.Context.Message.RunId == runId).Select(m => m.Context.Message.Chunk).ToList();
+        Assert.Equal([0, 1, 2, 0, 2], chunks);
+        Assert.Single(Harness.Sent.Select<PreprocessDataset>(m => m.Context.Message.RunId == runId));
+        Assert.Equal((RunState.Preprocessing, 1), (Service<RunStore>().Find(runId)!.State, Service<RunStore>().Find(runId)!.Resends));
+    }
+
+    [Fact]
     public async Task A_run_queued_behind_a_living_worker_waits_as_long_as_it_takes()
     {
         var runId = Guid.NewGuid();

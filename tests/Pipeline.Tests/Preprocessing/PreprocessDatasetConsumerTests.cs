@@ -16,7 +16,8 @@ public sealed class PreprocessDatasetConsumerTests() : ConsumerHarness<Preproces
     .AddSingleton<LocalDatasets>()
     .AddSingleton<IDatasetCatalog, DatasetCatalog>()
     .AddSingleton(new PreprocessorOptions { WorkDirectory = Path.Combine(folder, "work") })
-    .AddSingleton<DatasetPreparer>())
+    .AddSingleton<DatasetPreparer>()
+    .AddSingleton<ChunkDocuments>())
 {
     [Fact]
     public async Task A_local_dataset_is_prepared_once_and_announced_from_cache_on_redelivery()

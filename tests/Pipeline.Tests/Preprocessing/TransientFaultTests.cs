@@ -16,7 +16,8 @@ public sealed class TransientFaultTests() : ConsumerHarness<PreprocessDatasetCon
     .AddSingleton<LocalDatasets>()
     .AddSingleton<IDatasetCatalog, DatasetCatalog>()
     .AddSingleton(new PreprocessorOptions { WorkDirectory = Path.Combine(folder, "work") })
-    .AddSingleton<DatasetPreparer>())
+    .AddSingleton<DatasetPreparer>()
+    .AddSingleton<ChunkDocuments>())
 {
     [Fact]
     public async Task An_unreachable_store_faults_the_message_for_a_retry_instead_of_failing_the_run()
