@@ -1,0 +1,67 @@
+using System.Net.Http.Json;
+using System.Text;
+using MassTransit;
+using Pipeline.Contracts;
+using Pipeline.Evaluator.Evaluation;
+using Pipeline.Orchestrator.Api;
+using Pipeline.Orchestrator.Runs;
+using Pipeline.Storage;
+
+namespace Pipeline.Tests.Orchestration;
+
+/// <summary>
+/// Plays the preprocessor's, trainer's and evaluator's part of a one-trial run on the orchestrator's bus: the events they
+/// publish, and the report objects an evaluator writes (its metrics computed from a few labels).
+/// </summary>
+public sealed class StagePlayer(OrchestratorApi api)
+{
+    public static readonly IReadOnlyList<string> Classes = ["cat", "dog"];
+    private static readonly Dictionary<string, string> Versions = [];
+
+    public async Task<Guid> SubmitAsync(int epochs)
+    {
+        var response = await api.Client.PostAsync("/runs", new StringContent(
+            $$"""{ "dataset": "pets", "training": { "backbone": "mlnet-resnet18", "epochs": {{epochs}} } }""", Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<RunView>(PipelineJson.Options))!.RunId;
+    }
+
+    public async Task PrepareAsync(Guid runId)
+    {
+        await Bus.Publish(new PreprocessingProgressed(runId, 10, 20));
+        await Bus.Publish(new DatasetPrepared(runId, "prepared/f/manifest.json", "f", Classes.Count, 14, 3, 3, 0, false, Versions));
+        await WaitForAsync(runId, RunState.Training);
+    }
+
+    /// <summary>Epoch <paramref name="epoch"/> of trial t1, its loss falling and its accuracy rising with the epoch.</summary>
+    public async Task EpochAsync(Guid runId, int epoch, int epochs)
+    {
+        await Bus.Publish(new EpochCompleted(runId, "t1", epoch, epochs, 1.0 / epoch, 1 - 0.5 / epoch, 1.2 / epoch, 1 - 0.6 / epoch, 30, TimeSpan.FromSeconds(3)));
+        await WaitForAsync(runId, run => run.Trials[0].Epoch == epoch);
+    }
+
+    public async Task FinishAsync(Guid runId)
+    {
+        await Bus.Publish(new ModelTrained(runId, "t1", "model", "history", 1, 0.6, Versions));
+        await WaitForAsync(runId, RunState.Evaluating);
+        var metrics = ClassificationMetrics.Compute(Classes, [0, 0, 1, 1, 1], [0, 1, 1, 1, 0]);
+        var metricsKey = ObjectKeys.TrialReport(runId, "t1", "metrics.json");
+        await api.Store.PutJsonAsync(metricsKey, metrics);
+        await api.Store.PutBytesAsync(ObjectKeys.TrialReport(runId, "t1", "report.html"), "<html>t1</html>"u8.ToArray());
+        await Bus.Publish(new ModelEvaluated(runId, "t1", metricsKey, ObjectKeys.TrialReport(runId, "t1", "report.html"), metrics.Accuracy));
+        await WaitForAsync(runId, RunState.Completed);
+    }
+
+    public Task WaitForAsync(Guid runId, RunState state) => WaitForAsync(runId, run => run.State == state);
+
+    private async Task WaitForAsync(Guid runId, Func<RunRecord, bool> reached)
+    {
+        for (var attempt = 0; api.Service<RunStore>().Find(runId) is not { } run || !reached(run); attempt++)
+        {
+            Assert.True(attempt < 200, $"run {runId} never got where the test waits for it");
+            await Task.Delay(50);
+        }
+    }
+
+    private IBus Bus => api.Service<IBus>();
+}
