@@ -16,6 +16,9 @@ namespace Pipeline.Tests.Orchestration;
 public sealed class StagePlayer(OrchestratorApi api)
 {
     public static readonly IReadOnlyList<string> Classes = ["cat", "dog"];
+
+    /// <summary>What the evaluator scores: five test images, three of them right.</summary>
+    public static readonly ClassificationMetrics Metrics = ClassificationMetrics.Compute(Classes, [0, 0, 1, 1, 1], [0, 1, 1, 1, 0]);
     private static readonly Dictionary<string, string> Versions = [];
 
     public async Task<Guid> SubmitAsync(int epochs)
@@ -44,11 +47,10 @@ public sealed class StagePlayer(OrchestratorApi api)
     {
         await Bus.Publish(new ModelTrained(runId, "t1", "model", "history", 1, 0.6, Versions));
         await WaitForAsync(runId, RunState.Evaluating);
-        var metrics = ClassificationMetrics.Compute(Classes, [0, 0, 1, 1, 1], [0, 1, 1, 1, 0]);
         var metricsKey = ObjectKeys.TrialReport(runId, "t1", "metrics.json");
-        await api.Store.PutJsonAsync(metricsKey, metrics);
+        await api.Store.PutJsonAsync(metricsKey, Metrics);
         await api.Store.PutBytesAsync(ObjectKeys.TrialReport(runId, "t1", "report.html"), "<html>t1</html>"u8.ToArray());
-        await Bus.Publish(new ModelEvaluated(runId, "t1", metricsKey, ObjectKeys.TrialReport(runId, "t1", "report.html"), metrics.Accuracy));
+        await Bus.Publish(new ModelEvaluated(runId, "t1", metricsKey, ObjectKeys.TrialReport(runId, "t1", "report.html"), Metrics.Accuracy));
         await WaitForAsync(runId, RunState.Completed);
     }
 

@@ -227,7 +227,8 @@ function drawChart(chart, series, format) {
     }
   }
   const legend = [...new Set(series.map(line => line.kind))];
-  legend.forEach((kind, index) => chart.append(svg("text", { class: kind, x: right - 70, y: top + 10 + index * 12 }, kind)));
+  // Below the axis, where no curve runs.
+  legend.forEach((kind, index) => chart.append(svg("text", { class: kind, x: right - 110 + index * 40, y: bottom + 28 }, kind)));
 }
 
 // ---- confusion matrix, from the evaluated trial's metrics.json ----
