@@ -46,9 +46,9 @@ public sealed class RunEventStreamTests : IDisposable
             events.Add(stream.Current);
 
         Assert.Equal(("state", "Preprocessing"), (events[0].Name, events[0].Data.GetProperty("state").GetString()));
-        Assert.Equal(["progress", "progress", "epoch", "epoch", "trial", "trial"], events.Where(e => e.Name is not ("state" or "completed")).Select(e => e.Name));
         Assert.Equal(["PreprocessingProgressed", "DatasetPrepared", "EpochCompleted", "EpochCompleted", "ModelTrained", "ModelEvaluated"],
             events.Where(e => e.Name is not ("state" or "completed")).Select(e => e.Data.GetProperty("type").GetString()));
+        Assert.Equal(["progress", "progress", "epoch", "epoch", "trial", "trial"], events.Where(e => e.Name is not ("state" or "completed")).Select(e => e.Name));
         Assert.Equal([1, 2], events.Where(e => e.Name == "epoch").Select(e => e.Data.GetProperty("data").GetProperty("epoch").GetInt32()));
         // A state event only when the state changed, the last one Completed, then completed ends the stream.
         var states = events.Where(e => e.Name == "state").Select(e => e.Data.GetProperty("state").GetString()).ToList();

@@ -31,36 +31,35 @@ public sealed class StagePlayer(OrchestratorApi api)
 
     public async Task PrepareAsync(Guid runId)
     {
-        await Bus.Publish(new PreprocessingProgressed(runId, 10, 20));
-        await Bus.Publish(new DatasetPrepared(runId, "prepared/f/manifest.json", "f", Classes.Count, 14, 3, 3, 0, false, Versions));
-        await WaitForAsync(runId, RunState.Training);
+        await PublishAsync(runId, new PreprocessingProgressed(runId, 10, 20));
+        await PublishAsync(runId, new DatasetPrepared(runId, "prepared/f/manifest.json", "f", Classes.Count, 14, 3, 3, 0, false, Versions));
     }
 
     /// <summary>Epoch <paramref name="epoch"/> of trial t1, its loss falling and its accuracy rising with the epoch.</summary>
-    public async Task EpochAsync(Guid runId, int epoch, int epochs)
-    {
-        await Bus.Publish(new EpochCompleted(runId, "t1", epoch, epochs, 1.0 / epoch, 1 - 0.5 / epoch, 1.2 / epoch, 1 - 0.6 / epoch, 30, TimeSpan.FromSeconds(3)));
-        await WaitForAsync(runId, run => run.Trials[0].Epoch == epoch);
-    }
+    public Task EpochAsync(Guid runId, int epoch, int epochs) =>
+        PublishAsync(runId, new EpochCompleted(runId, "t1", epoch, epochs, 1.0 / epoch, 1 - 0.5 / epoch, 1.2 / epoch, 1 - 0.6 / epoch, 30, TimeSpan.FromSeconds(3)));
 
     public async Task FinishAsync(Guid runId)
     {
-        await Bus.Publish(new ModelTrained(runId, "t1", "model", "history", 1, 0.6, Versions));
-        await WaitForAsync(runId, RunState.Evaluating);
+        await PublishAsync(runId, new ModelTrained(runId, "t1", "model", "history", 1, 0.6, Versions));
         var metricsKey = ObjectKeys.TrialReport(runId, "t1", "metrics.json");
         await api.Store.PutJsonAsync(metricsKey, Metrics);
         await api.Store.PutBytesAsync(ObjectKeys.TrialReport(runId, "t1", "report.html"), "<html>t1</html>"u8.ToArray());
-        await Bus.Publish(new ModelEvaluated(runId, "t1", metricsKey, ObjectKeys.TrialReport(runId, "t1", "report.html"), Metrics.Accuracy));
-        await WaitForAsync(runId, RunState.Completed);
+        await PublishAsync(runId, new ModelEvaluated(runId, "t1", metricsKey, ObjectKeys.TrialReport(runId, "t1", "report.html"), Metrics.Accuracy));
     }
 
-    public Task WaitForAsync(Guid runId, RunState state) => WaitForAsync(runId, run => run.State == state);
-
-    private async Task WaitForAsync(Guid runId, Func<RunRecord, bool> reached)
+    /// <summary>
+    /// Publishes a stage's event and waits until the orchestrator has applied it and put it in the run's journal, as real
+    /// stages, seconds apart, would find it: the journal keeps the order in which the orchestrator finished applying events.
+    /// </summary>
+    private async Task PublishAsync(Guid runId, object message)
     {
-        for (var attempt = 0; api.Service<RunStore>().Find(runId) is not { } run || !reached(run); attempt++)
+        var runs = api.Service<RunStore>();
+        var journaled = runs.Events(runId, 0, int.MaxValue).Count;
+        await Bus.Publish(message);
+        for (var attempt = 0; runs.Events(runId, 0, int.MaxValue).Count == journaled; attempt++)
         {
-            Assert.True(attempt < 200, $"run {runId} never got where the test waits for it");
+            Assert.True(attempt < 200, $"the orchestrator never journaled {message.GetType().Name} of run {runId}");
             await Task.Delay(50);
         }
     }
