@@ -13,7 +13,7 @@ namespace Pipeline.Orchestrator.Api.Events;
 /// slice at a time on a timer (the journal may be written by another orchestrator), and the server holds a bounded
 /// number of streams, each for a bounded time.
 /// </summary>
-public sealed class RunEventStream(RunStore store, IOptions<RunEventsOptions> options, TimeProvider clock)
+public sealed class RunEventStream(RunStore store, IOptions<RunEventsOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime)
 {
     public const string ContentType = "text/event-stream";
     public const string LastEventIdHeader = "Last-Event-ID";
@@ -45,13 +45,15 @@ public sealed class RunEventStream(RunStore store, IOptions<RunEventsOptions> op
         context.Response.Headers["X-Accel-Buffering"] = "no";
         return TypedResults.Stream(async body =>
         {
+            // A server that stops ends its streams at once rather than waiting for them; clients reconnect with Last-Event-ID.
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
             try
             {
-                await WriteAsync(body, runId, after, context.RequestAborted);
+                await WriteAsync(body, runId, after, ended.Token);
             }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            catch (OperationCanceledException) when (ended.IsCancellationRequested)
             {
-                // The client went away: nothing is owed to it.
+                // The client went away, or the server is stopping: nothing more is owed.
             }
             finally
             {
