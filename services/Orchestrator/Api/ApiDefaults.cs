@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing;
 using Pipeline.Contracts;
 using Pipeline.Hosting;
+using Pipeline.Orchestrator.Api.Events;
 using Pipeline.Orchestrator.Api.Limits;
 using Pipeline.Orchestrator.Api.Security;
 
@@ -32,6 +33,8 @@ public static class ApiDefaults
         builder.Services.ConfigureHttpJsonOptions(options => PipelineJson.Configure(options.SerializerOptions));
         builder.AddApiSecurity();
         builder.AddApiLimits();
+        builder.Services.Configure<RunEventsOptions>(builder.Configuration.GetSection(RunEventsOptions.Section));
+        builder.Services.AddSingleton<RunEventStream>();
         return builder;
     }
 

@@ -1,6 +1,6 @@
 namespace Pipeline.Orchestrator.Api;
 
-/// <summary>The media types of what runs write.</summary>
+/// <summary>The media types of what runs write and of the dashboard's files.</summary>
 internal static class ContentTypes
 {
     public static string Of(string path) => Path.GetExtension(path).ToLowerInvariant() switch
@@ -8,6 +8,9 @@ internal static class ContentTypes
         ".html" => "text/html; charset=utf-8",
         ".json" => "application/json",
         ".png" => "image/png",
+        ".svg" => "image/svg+xml",
+        ".js" => "text/javascript; charset=utf-8",
+        ".css" => "text/css; charset=utf-8",
         _ => "application/octet-stream",
     };
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Pipeline.Contracts;
 using Microsoft.Extensions.Options;
+using Pipeline.Orchestrator.Api.Events;
 using Pipeline.Orchestrator.Api.Limits;
 using Pipeline.Orchestrator.Api.Security;
 using Pipeline.Orchestrator.Runs;
@@ -47,11 +48,23 @@ public static class RunsApi
         return TypedResults.Ok(new RunsPage(page.Select(RunView.Of).ToList(), found.Count > size ? RunCursor.Encode(page[^1].CreatedAt, page[^1].Id) : null));
     }
 
-    /// <summary>The run as it is now and its journal after event <paramref name="after"/>: what a client polls to follow a run.</summary>
-    private static IResult Events(Guid id, RunStore store, long? after, int? limit) =>
-        store.Find(id) is { } run
-            ? TypedResults.Ok(new RunEventsPage(RunView.Of(run), store.Events(id, after ?? 0, Math.Clamp(limit ?? 500, 1, 5000))))
-            : RunNotFound(id);
+    /// <summary>
+    /// The run's journal after event <paramref name="after"/>: Server-Sent Events for a client that accepts them, else the
+    /// run as it is now and a page of its journal, which a client polls.
+    /// </summary>
+    private static IResult Events(Guid id, HttpContext context, RunStore store, RunEventStream stream, long? after, int? limit)
+    {
+        if (store.Find(id) is not { } run)
+            return RunNotFound(id);
+        if (!RunEventStream.IsWanted(context.Request))
+            return TypedResults.Ok(new RunEventsPage(RunView.Of(run), store.Events(id, after ?? 0, Math.Clamp(limit ?? 500, 1, 5000))));
+        return RunEventStream.StartAfter(context.Request, after) is { } start
+            ? stream.Open(context, id, start)
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [RunEventStream.LastEventIdHeader] = ["must be the id of an event this stream sent (a whole number)"],
+            });
+    }
 
     /// <summary>Every object the run wrote, as paths relative to its folder (<c>trials/t1/report/report.html</c>).</summary>
     private static async Task<IResult> ListArtifactsAsync(Guid id, RunStore runs, IObjectStore objects, CancellationToken cancellationToken)

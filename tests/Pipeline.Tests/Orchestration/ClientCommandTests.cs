@@ -1,11 +1,9 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Orchestrator.Api;
 using Pipeline.Orchestrator.Api.Security;
-using Pipeline.Storage;
 
 namespace Pipeline.Tests.Orchestration;
 
@@ -83,18 +81,13 @@ public sealed class ClientCommandTests : IDisposable
         return (await response.Content.ReadFromJsonAsync<RunView>(PipelineJson.Options))!.RunId;
     }
 
-    /// <summary>Plays the stages' events for a run of one trial, with the report objects an evaluator would write.</summary>
+    /// <summary>Plays the stages' part of a run of one trial and two epochs, stopping after the first.</summary>
     private async Task CompleteAsync(Guid runId)
     {
-        var bus = _api.Service<IBus>();
-        var versions = new Dictionary<string, string>();
-        await _api.Store.PutBytesAsync(ObjectKeys.TrialReport(runId, "t1", "report.html"), "<html>t1</html>"u8.ToArray());
-        await bus.Publish(new DatasetPrepared(runId, "prepared/f/manifest.json", "f", 2, 14, 3, 3, 0, false, versions));
-        await WaitForAsync(runId, RunState.Training);
-        await bus.Publish(new EpochCompleted(runId, "t1", 1, 2, 1.0, 0.5, 0.9, 0.6, 30, TimeSpan.FromSeconds(3)));
-        await bus.Publish(new ModelTrained(runId, "t1", "model", "history", 1, 0.6, versions));
-        await WaitForAsync(runId, RunState.Evaluating);
-        await bus.Publish(new ModelEvaluated(runId, "t1", "metrics", ObjectKeys.TrialReport(runId, "t1", "report.html"), 0.9));
+        var stages = new StagePlayer(_api);
+        await stages.PrepareAsync(runId);
+        await stages.EpochAsync(runId, 1, 2);
+        await stages.FinishAsync(runId);
         await WaitForAsync(runId, RunState.Completed);
     }
 

@@ -36,10 +36,14 @@ public sealed class OrchestratorApi : IDisposable
                 host.UseSetting(name, value);
             if (services is not null)
                 host.ConfigureServices(services);
+            // A free port of its own: UseKestrel(0) on a factory made by WithWebHostBuilder still binds the default 5000,
+            // which another test host may hold.
+            if (kestrel)
+                host.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         });
         if (kestrel)
         {
-            _factory.UseKestrel(0);
+            _factory.UseKestrel();
             _factory.StartServer();
         }
         Client = ClientWith(Keys[ApiRoles.Admin]);
