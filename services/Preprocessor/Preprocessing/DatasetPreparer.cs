@@ -49,6 +49,8 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         }
 
         logger.LogInformation("Preparing {Images} images in {Classes} classes of dataset {Dataset} as {Fingerprint}", listing.Files.Count, listing.Classes.Count, source.Name, fingerprint);
+        // The images prepared together (today all of a dataset: chunk 0), the parent of their decode pass and shard writes.
+        using var chunk = PipelineTelemetry.StartSpan("preprocess chunk")?.SetTag("pipeline.chunk", 0).SetTag("pipeline.files", listing.Files.Count);
         var stopwatch = Stopwatch.StartNew();
         var budget = new DecodeBudget(_options.DecodeMemoryBytes);
         var loader = new ImageLoader(ImageLoadOptions.From(preprocessing, _options.MaxPixels, _options.Decoder), budget);
@@ -63,6 +65,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             .ToArray();
         var usable = Enumerable.Range(0, listing.Files.Count).Where(i => problems[i] is null).ToArray();
         PipelineMetrics.Decoded(usable.Length, quarantine.Length, TimeSpan.FromSeconds(decodeSeconds))?.Dispose();
+        chunk?.SetTag("pipeline.images", usable.Length).SetTag("pipeline.quarantined", quarantine.Length);
         if (usable.Length == 0)
             throw new PipelineException(
                 $"None of the {listing.Files.Count} image files in dataset '{source.Name}' could be read; " +
