@@ -6,8 +6,9 @@ namespace Pipeline.Cli.Cluster;
 
 /// <summary>
 /// One local deployment in one folder D: RabbitMQ (with its epmd), s3rver, the pipeline's services and, when they are
-/// installed, the telemetry viewers (Aspire Dashboard, Prometheus) as separate processes on 127.0.0.1. Brings it up, reports on it, stops and restarts single processes, and takes it down,
-/// touching only processes it started (pid and start time, recorded in D/cluster.json).
+/// installed, the telemetry viewers (Aspire Dashboard, Prometheus) as separate processes on 127.0.0.1. Brings it up,
+/// reports on it, stops and restarts single processes, and takes it down, touching only processes it started (pid and
+/// start time, recorded in D/cluster.json).
 /// </summary>
 public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
 {
