@@ -12,6 +12,10 @@
 #   nodejs, npm:            run s3rver, the S3 server of the S3 store tests (only when npm is missing)
 #   infra/s3rver:           s3rver itself, pinned by its package-lock.json (npm ci, only when missing)
 #   rabbitmq-server:        the broker of `pipeline cluster up` (the cluster tests' deployment)
+#   prometheus:             scrapes the services of `pipeline cluster up` (promtool, in it, checks our configurations);
+#                           on a machine with systemd, installing it also starts Debian's own Prometheus on :9090
+#   Aspire Dashboard:       the OTLP receiver and trace viewer of `pipeline cluster up` (NuGet Aspire.Dashboard.Sdk.linux-x64,
+#                           `dotnet restore infra/aspire-dashboard`; about 125 MB, a few seconds)
 #   chromium:               the browser the report test opens report.html in (Playwright drives it; none is downloaded)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,7 +23,7 @@ tests=false
 [ "${1:-}" = "--test" ] && tests=true
 packages=(patchelf g++ python3 fonts-dejavu-core dataset-fashion-mnist)
 if $tests; then
-  packages+=(python3-torch python3-torchvision python3-pil docker-compose rabbitmq-server chromium)
+  packages+=(python3-torch python3-torchvision python3-pil docker-compose rabbitmq-server prometheus chromium)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 missing=()
@@ -33,7 +37,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if $tests; then bash "$root/infra/scripts/fetch-promtool.sh"; fi
+if $tests; then
+  command -v promtool >/dev/null 2>&1 || bash "$root/infra/scripts/fetch-promtool.sh"
+  dotnet restore "$root/infra/aspire-dashboard" --nologo -v quiet >/dev/null
+fi
 if $tests && [ ! -f "$root/infra/s3rver/node_modules/s3rver/bin/s3rver.js" ]; then
   echo "Installing s3rver (infra/s3rver, npm ci)" >&2
   (cd "$root/infra/s3rver" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

@@ -5,7 +5,6 @@ using Pipeline.Datasets;
 using Pipeline.Hosting;
 using Pipeline.Preprocessor.Preprocessing;
 using Pipeline.Runs;
-using Pipeline.Telemetry;
 
 namespace Pipeline.Preprocessor;
 
@@ -22,7 +21,6 @@ public sealed class PreprocessChunkConsumer(DatasetPreparer preparer, ChunkDocum
         context.RunStageAsync(Stages.Preprocess, context.Message.RunId, trialId: null, cancellations, logger, async cancellationToken =>
         {
             var (runId, fingerprint, chunk, count) = context.Message;
-            using var span = PipelineTelemetry.StartSpan("preprocess.chunk")?.SetTag("pipeline.fingerprint", fingerprint).SetTag("pipeline.chunk", chunk);
             ChunkResult result;
             Stopwatch computing;
             // Two copies of one chunk in this process: the second waits, then finds the first one's result.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Pipeline.Testing;
 
 namespace Pipeline.Cluster.Tests;
@@ -24,6 +25,15 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>Every process of the deployment (epmd, rabbitmq, s3rver, the services), as of the last start or stop.</summary>
     public IReadOnlyList<ClusterProcess> Processes { get; private set; } = [];
+
+    /// <summary>The deployment's Aspire Dashboard, where every service exports its traces (its API reads them back).</summary>
+    public string DashboardUrl { get; private set; } = "";
+
+    /// <summary>The deployment's Prometheus, which scrapes every service and RabbitMQ's plugin.</summary>
+    public string PrometheusUrl { get; private set; } = "";
+
+    /// <summary>RabbitMQ's rabbitmq_prometheus plugin: queue backlog and rates.</summary>
+    public string RabbitMqMetricsUrl { get; private set; } = "";
 
     /// <summary>A client of the API (BaseAddress is <see cref="ApiUrl"/>).</summary>
     public HttpClient Http { get; private set; } = null!;
@@ -53,6 +63,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
         var json = Up.Json();
         ApiUrl = json.GetProperty("apiUrl").GetString()!;
+        // The tests' machine has both viewers (infra/scripts/install-deps.sh --test): a missing one is a failure here.
+        DashboardUrl = json.GetProperty("dashboardUrl").GetString() ?? throw new InvalidOperationException($"cluster up started no Aspire Dashboard: {Up}");
+        PrometheusUrl = json.GetProperty("prometheusUrl").GetString() ?? throw new InvalidOperationException($"cluster up started no Prometheus: {Up}");
+        using (var description = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Dir, "cluster.json"))))
+            RabbitMqMetricsUrl = description.RootElement.GetProperty("rabbitMq").GetProperty("metricsUrl").GetString()!;
         Processes = json.GetProperty("processes").EnumerateArray().Select(ClusterProcess.Of).ToList();
         // The CLI commands the tests start find the admin key through the environment they inherit, as a user's would.
         Environment.SetEnvironmentVariable("PIPELINE_API_KEY_FILE", json.GetProperty("apiKeyFile").GetString());

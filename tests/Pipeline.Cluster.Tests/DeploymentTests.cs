@@ -18,7 +18,7 @@ public sealed class DeploymentTests(ClusterFixture cluster)
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.True(status.Json().GetProperty("ready").GetBoolean(), status.ToString());
         Assert.Equal(
-            ["epmd-1", "evaluator-1", "orchestrator-1", "preprocessor-1", "rabbitmq-1", "s3rver-1", "trainer-1", "trainer-2", "trainer-3"],
+            ["dashboard-1", "epmd-1", "evaluator-1", "orchestrator-1", "preprocessor-1", "prometheus-1", "rabbitmq-1", "s3rver-1", "trainer-1", "trainer-2", "trainer-3"],
             cluster.Processes.Select(p => p.Id).Order(StringComparer.Ordinal));
         Assert.Equal(cluster.Process("orchestrator").Url, cluster.ApiUrl);
         foreach (var service in cluster.Processes.Where(p => p.Name is "orchestrator" or "preprocessor" or "trainer" or "evaluator"))
@@ -111,12 +111,38 @@ public sealed class DeploymentTests(ClusterFixture cluster)
             Assert.Equal("RabbitMq", environment["Pipeline__Bus__Transport"]);
             Assert.Equal("S3", environment["Pipeline__Store__Provider"]);
             Assert.Equal(cluster.Process("s3rver").Url, environment["Pipeline__Store__S3__Endpoint"]);
+            Assert.Equal(cluster.Up.Json().GetProperty("otlpUrl").GetString(), environment["OTEL_EXPORTER_OTLP_ENDPOINT"]);
             if (service.Name == "trainer")
                 Assert.Equal(threads, environment["Pipeline__Trainer__Threads"]);
             // dotnet, the service's dll, --urls and its URL: no settings on the command line.
             var commandLine = ProcFs.CommandLine(service.Pid);
             Assert.Equal(["--urls", service.Url!], commandLine.Skip(2));
         }
+    }
+
+    [Fact]
+    [Trait("Category", "Tracing")]
+    public async Task Prometheus_scrapes_every_service_and_RabbitMQ_and_the_dashboard_hears_from_every_service()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        var expected = cluster.Processes.Where(p => p.Name is "orchestrator" or "preprocessor" or "trainer" or "evaluator")
+            .Select(p => $"{p.Url}/metrics").Append(cluster.RabbitMqMetricsUrl).ToList();
+        IReadOnlyDictionary<string, string> health = new Dictionary<string, string>();
+        string[] resources = [];
+        // Prometheus scrapes every five seconds, exporters send every few seconds: wait for a round of each.
+        for (var deadline = DateTime.UtcNow.AddMinutes(1); DateTime.UtcNow < deadline; await Task.Delay(1000))
+        {
+            using (var targets = JsonDocument.Parse(await http.GetStringAsync($"{cluster.PrometheusUrl}/api/v1/targets")))
+                health = targets.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
+                    .ToDictionary(t => t.GetProperty("scrapeUrl").GetString()!, t => t.GetProperty("health").GetString()!);
+            using (var heard = JsonDocument.Parse(await http.GetStringAsync($"{cluster.DashboardUrl}/api/telemetry/resources")))
+                resources = heard.RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()!).Distinct().Order(StringComparer.Ordinal).ToArray();
+            if (expected.All(url => health.GetValueOrDefault(url) == "up") && resources.Length == 4)
+                break;
+        }
+
+        Assert.All(expected, url => Assert.Equal((url, "up"), (url, health.GetValueOrDefault(url))));
+        Assert.Equal(["evaluator", "orchestrator", "preprocessor", "trainer"], resources);
     }
 
     [Fact]

@@ -5,13 +5,15 @@ using System.Text.Json;
 namespace Pipeline.Cli.Cluster;
 
 /// <summary>
-/// One local deployment in one folder D: RabbitMQ (with its epmd), s3rver and the pipeline's services as separate
-/// processes on 127.0.0.1. Brings it up, reports on it, stops and restarts single processes, and takes it down,
-/// touching only processes it started (pid and start time, recorded in D/cluster.json).
+/// One local deployment in one folder D: RabbitMQ (with its epmd), s3rver, the pipeline's services and, when they are
+/// installed, the telemetry viewers (Aspire Dashboard, Prometheus) as separate processes on 127.0.0.1. Brings it up,
+/// reports on it, stops and restarts single processes, and takes it down, touching only processes it started (pid and
+/// start time, recorded in D/cluster.json).
 /// </summary>
 public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
 {
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan ViewerTimeout = TimeSpan.FromSeconds(60);
     private static readonly UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private readonly Lock _gate = new();
 
@@ -69,10 +71,17 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
         }
         var apiKey = ClusterApiKey.Ensure(paths);
         var instances = Instances(options.Trainers);
-        var ports = FreePorts.Take(4 + instances.Count);
+        var ports = FreePorts.Take(8 + instances.Count);
         var settings = new RabbitMqSettings(paths.NodeName, ports[0], ports[1], ports[2], paths.RabbitMq, ports[3]);
-        var description = new ClusterDescription { Dir = paths.Dir, StartedAt = DateTimeOffset.UtcNow, Trainers = options.Trainers, RabbitMq = settings };
+        var telemetry = new TelemetrySettings(ports[4], ports[5], ports[6], ports[7]);
+        var description = new ClusterDescription
+        {
+            Dir = paths.Dir, StartedAt = DateTimeOffset.UtcNow, Trainers = options.Trainers, RabbitMq = settings, Telemetry = telemetry,
+        };
         Save(description);
+        var viewers = ClusterServices.Viewers.Select(name => Viewer(name, telemetry, installation)).ToList();
+        var notes = viewers.Where(v => v.Launch is null).Select(v => v.Missing).ToList();
+        notes.ForEach(progress.WriteLine);
         var rabbit = new RabbitMqNode(paths, settings);
         rabbit.Configure(installation.RabbitMqConfigTemplate, credentials.RabbitMq);
         try
@@ -80,13 +89,16 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
             if (options.StopWithPid is { } owner)
                 StartWatchdog(description, installation, owner);
 
-            // The broker (about 10 s) and s3rver (about 1 s) boot side by side.
+            // The broker (about 10 s), s3rver and the viewers (about 1 s each) boot side by side.
             Record(description, (await rabbit.StartEpmdAsync(cancellationToken)).Record);
             ProcessRecord? broker = null, store = null;
+            var viewersReady = DateTime.UtcNow + ViewerTimeout;
             await AllAsync(
             [
                 async token => Record(description, broker = await rabbit.StartAsync(TimeSpan.FromSeconds(90), token)),
                 async token => Record(description, store = await s3.StartAsync(0, record => Record(description, record), token)),
+                .. viewers.Where(v => v.Launch is not null)
+                    .Select(v => (Func<CancellationToken, Task>)(token => StartViewerAsync(v.Launch!, description, viewersReady, token))),
             ], cancellationToken);
             progress.WriteLine($"RabbitMQ node {settings.NodeName} on {broker!.Url}, s3rver on {store!.Url} ({Readiness.Elapsed(clock)})");
 
@@ -100,9 +112,9 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
             var user = rabbit.EnsureUserAsync(credentials.RabbitMq, cancellationToken);
 
             var launched = new List<LaunchedProcess>();
-            foreach (var ((service, index), port) in instances.Zip(ports.Skip(4)))
+            foreach (var ((service, index), port) in instances.Zip(ports.Skip(8)))
             {
-                var process = ProcessLauncher.Start(ClusterServices.Launch(service, index, port, options.Trainers, credentials, paths, installation));
+                var process = ProcessLauncher.Start(ClusterServices.Launch(service, index, port, description, credentials, paths, installation));
                 Record(description, process.Record);
                 launched.Add(process);
             }
@@ -110,8 +122,10 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
             var deadline = DateTime.UtcNow + options.Timeout;
             await AllAsync(launched.Select(p => (Func<CancellationToken, Task>)(token => Readiness.WaitAsync(p, deadline, token))), cancellationToken);
             progress.WriteLine($"{launched.Count} services ready ({Readiness.Elapsed(clock)}); Prometheus metrics at {string.Join(", ", description.MetricsUrls)}");
+            var dashboardUrl = description.OtlpEndpoint is null ? null : telemetry.DashboardUrl;
+            var prometheusUrl = description.Find(ClusterServices.Prometheus, 1) is null ? null : telemetry.PrometheusUrl;
             return new UpResult(1, description.ApiUrl, paths.Dir, paths.CredentialsFile, Ordered(description.Processes).Select(ProcessView.Of).ToList(),
-                apiKey, paths.ApiKeyFile, description.MetricsUrls);
+                apiKey, paths.ApiKeyFile, description.MetricsUrls, dashboardUrl, description.OtlpEndpoint, prometheusUrl, notes);
         }
         catch
         {
@@ -197,13 +211,20 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
             case ClusterServices.S3rver:
                 started = await new S3rverNode(paths, installation).StartAsync(existing?.Port ?? 0, record => Record(description, record), cancellationToken);
                 break;
+            case ClusterServices.Dashboard or ClusterServices.Prometheus:
+                var telemetry = description.Telemetry
+                                ?? throw new ClusterException($"This deployment predates {name}: take it down and up again.", ClusterException.Refused);
+                var (viewer, missing) = Viewer(name, telemetry, installation);
+                started = await StartViewerAsync(viewer ?? throw new ClusterException(missing, ClusterException.Refused), description,
+                    DateTime.UtcNow + timeout, cancellationToken);
+                break;
             default:
                 // A service would only wait for them until its timeout.
                 foreach (var needed in new[] { ClusterServices.RabbitMq, ClusterServices.S3rver })
                     if (!IsAlive(description, needed))
                         throw new ClusterException($"{needed} is not running: start it first (`pipeline cluster start {needed} --dir {paths.Dir}`).", ClusterException.Refused);
                 var port = existing?.Port ?? FreePorts.Take(1)[0];
-                var launch = ClusterServices.Launch(name, index, port, description.Trainers, credentials, paths, installation);
+                var launch = ClusterServices.Launch(name, index, port, description, credentials, paths, installation);
                 if (extraEnvironment is { Count: > 0 })
                     launch = launch with { Environment = launch.Environment.Concat(extraEnvironment).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value) };
                 var process = ProcessLauncher.Start(launch);
@@ -224,7 +245,7 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
         return started;
     }
 
-    /// <summary>Services first (they would only complain about a missing broker), then s3rver, the broker, its epmd.</summary>
+    /// <summary>Services first (they would only complain about a missing broker), then s3rver and the viewers, the broker, its epmd.</summary>
     private async Task<IReadOnlyList<string>> StopAllAsync(ClusterDescription description, TimeSpan grace)
     {
         var stopped = new List<string>();
@@ -238,7 +259,7 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
                 .OfType<string>());
 
         await StopAsync(description.Processes.Where(p => ClusterServices.IsService(p.Name)));
-        await StopAsync(description.Processes.Where(p => p.Name == ClusterServices.S3rver));
+        await StopAsync(description.Processes.Where(p => p.Name == ClusterServices.S3rver || ClusterServices.Viewers.Contains(p.Name)));
         var rabbit = description.Find(ClusterServices.RabbitMq, 1);
         if (await new RabbitMqNode(paths, description.RabbitMq).StopAsync(rabbit, IsAlive(description, ClusterServices.Epmd), grace))
             stopped.Add(rabbit?.Id ?? "rabbitmq-1");
@@ -258,6 +279,25 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
             description.Watchdog = watchdog.Record;
             Save(description);
         }
+    }
+
+    /// <summary>How to start a telemetry viewer, or, when it is not installed, a note that says how to install it.</summary>
+    private (LaunchSpec? Launch, string Missing) Viewer(string name, TelemetrySettings telemetry, PipelineInstallation installation) => name switch
+    {
+        ClusterServices.Dashboard => AspireDashboardNode.Locate() is { } program
+            ? (AspireDashboardNode.Launch(program, telemetry, paths), "")
+            : (null, $"The Aspire Dashboard is not installed, so the services export no traces: {AspireDashboardNode.InstallHint}."),
+        _ => PrometheusNode.Locate() is not null
+            ? (PrometheusNode.Launch(telemetry, paths, installation), "")
+            : (null, $"Prometheus is not installed (every service still serves /metrics): {PrometheusNode.InstallHint}."),
+    };
+
+    private async Task<ProcessRecord> StartViewerAsync(LaunchSpec launch, ClusterDescription description, DateTime deadline, CancellationToken cancellationToken)
+    {
+        var process = ProcessLauncher.Start(launch);
+        Record(description, process.Record);
+        await Readiness.WaitAsync(process, deadline, cancellationToken);
+        return process.Record;
     }
 
     /// <summary>Runs every wait; the first failure cancels the others (no point waiting two minutes for them) and is thrown.</summary>
@@ -311,8 +351,12 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
         }
     }
 
-    private void Save(ClusterDescription description) =>
+    /// <summary>cluster.json, and Prometheus's targets, which follow the processes.</summary>
+    private void Save(ClusterDescription description)
+    {
         PrivateFile.Write(paths.ClusterFile, JsonSerializer.Serialize(description, ClusterJson.File));
+        PrometheusNode.WriteTargets(description, paths);
+    }
 
     private ClusterException NoDeployment() =>
         new($"No deployment in {paths.Dir} (no cluster.json): start one with `pipeline cluster up --dir {paths.Dir}`.");

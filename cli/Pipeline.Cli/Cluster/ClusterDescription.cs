@@ -16,6 +16,9 @@ public sealed record ClusterDescription
 
     public required RabbitMqSettings RabbitMq { get; init; }
 
+    /// <summary>The ports of the telemetry viewers (null in a cluster.json from before they existed).</summary>
+    public TelemetrySettings? Telemetry { get; init; }
+
     public List<ProcessRecord> Processes { get; init; } = [];
 
     /// <summary>The process that stops the deployment when its owner exits (`up --stop-with-pid`), if any.</summary>
@@ -29,6 +32,9 @@ public sealed record ClusterDescription
         .. Processes.Where(p => ClusterServices.Services.Contains(p.Name) && p.Url is not null).Select(p => $"{p.Url}/metrics"),
         RabbitMq.MetricsUrl,
     ];
+
+    /// <summary>Where the services export OTLP: the deployment's Aspire Dashboard, when `up` started one.</summary>
+    public string? OtlpEndpoint => Find(ClusterServices.Dashboard, 1) is not null ? Telemetry?.OtlpHttpUrl : null;
 
     public ProcessRecord? Find(string name, int index) => Processes.Find(p => p.Name == name && p.Index == index);
 

@@ -41,6 +41,15 @@ public sealed class ClusterPaths(string dir)
 
     public string RabbitMqPidFile => Path.Combine(RabbitMq, "rabbitmq.pid");
 
+    public string Prometheus => Path.Combine(Dir, "prometheus");
+
+    public string PrometheusConfig => Path.Combine(Prometheus, "prometheus.yml");
+
+    /// <summary>targets/JOB.json: what Prometheus scrapes (file-based discovery).</summary>
+    public string PrometheusTargets => Path.Combine(Prometheus, "targets");
+
+    public string PrometheusData => Path.Combine(Prometheus, "data");
+
     /// <summary>The node name is derived from the folder: two deployments never share a node (or its database).</summary>
     public string NodeName => $"pipeline-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Dir)))[..12]}@localhost";
 

@@ -8,6 +8,8 @@ public static class ClusterServices
     public const string Epmd = "epmd";
     public const string RabbitMq = "rabbitmq";
     public const string S3rver = "s3rver";
+    public const string Dashboard = "dashboard";
+    public const string Prometheus = "prometheus";
     public const string Orchestrator = "orchestrator";
     public const string Preprocessor = "preprocessor";
     public const string Trainer = "trainer";
@@ -16,7 +18,10 @@ public static class ClusterServices
     /// <summary>The pipeline's own services, in the order they start and are listed.</summary>
     public static readonly IReadOnlyList<string> Services = [Orchestrator, Preprocessor, Trainer, Evaluator];
 
-    public static readonly IReadOnlyList<string> All = [Epmd, RabbitMq, S3rver, .. Services];
+    public static readonly IReadOnlyList<string> All = [Epmd, RabbitMq, S3rver, Dashboard, Prometheus, .. Services];
+
+    /// <summary>The telemetry viewers: a deployment works without them (when they are not installed).</summary>
+    public static readonly IReadOnlyList<string> Viewers = [Dashboard, Prometheus];
 
     public static bool IsService(string name) => Services.Contains(name);
 
@@ -26,8 +31,11 @@ public static class ClusterServices
     /// </summary>
     public static int TrainerThreads(int trainers) => Math.Max(1, System.Environment.ProcessorCount / Math.Max(1, trainers));
 
-    /// <summary>What one service needs to join the deployment: the broker, the bucket, and its own settings.</summary>
-    public static Dictionary<string, string> Environment(string service, int trainers, ClusterCredentials credentials, ClusterPaths paths)
+    /// <summary>
+    /// What one service needs to join the deployment: the broker, the bucket, and its own settings; and where it exports
+    /// traces, metrics and logs (OTLP over HTTP), when the deployment has a receiver (<paramref name="otlpEndpoint"/>).
+    /// </summary>
+    public static Dictionary<string, string> Environment(string service, int trainers, ClusterCredentials credentials, ClusterPaths paths, string? otlpEndpoint)
     {
         var rabbit = credentials.RabbitMq;
         var s3 = credentials.S3;
@@ -46,6 +54,11 @@ public static class ClusterServices
             ["Pipeline__Store__S3__SecretKey"] = s3.SecretKey,
             ["Pipeline__Store__S3__UseSsl"] = "false",
         };
+        if (otlpEndpoint is not null)
+        {
+            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint;
+            environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        }
         switch (service)
         {
             case Orchestrator:
@@ -60,10 +73,11 @@ public static class ClusterServices
     }
 
     /// <summary>`dotnet Pipeline.X.dll --urls http://127.0.0.1:PORT`, working in D, logging to D/logs/X-I.log.</summary>
-    public static LaunchSpec Launch(string service, int index, int port, int trainers, ClusterCredentials credentials, ClusterPaths paths, PipelineInstallation installation)
+    public static LaunchSpec Launch(string service, int index, int port, ClusterDescription description, ClusterCredentials credentials, ClusterPaths paths,
+        PipelineInstallation installation)
     {
         var url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         return new LaunchSpec(service, index, PipelineInstallation.DotnetHost, [installation.ServiceDll(service), "--urls", url],
-            Environment(service, trainers, credentials, paths), paths.Dir, paths.Log(service, index), port, url);
+            Environment(service, description.Trainers, credentials, paths, description.OtlpEndpoint), paths.Dir, paths.Log(service, index), port, url);
     }
 }

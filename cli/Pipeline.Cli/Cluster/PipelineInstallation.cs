@@ -22,6 +22,9 @@ public sealed class PipelineInstallation
 
     public string RabbitMqConfigTemplate => Path.Combine(RepoRoot, "infra", "rabbitmq", "rabbitmq.conf");
 
+    /// <summary>The scrape configuration of a local deployment, copied into D/prometheus.</summary>
+    public string PrometheusConfigTemplate => Path.Combine(RepoRoot, "infra", "prometheus", "cluster.yml");
+
     public string S3rverDir => Path.Combine(RepoRoot, "infra", "s3rver");
 
     public string S3rverEntry => Path.Combine(S3rverDir, "node_modules", "s3rver", "bin", "s3rver.js");

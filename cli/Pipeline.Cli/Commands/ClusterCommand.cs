@@ -12,8 +12,9 @@ public static class ClusterCommand
     public static Command Create() =>
         new("cluster",
             "A local deployment of the distributed pipeline without Docker, on 127.0.0.1 with free ports: RabbitMQ (Debian's " +
-            "rabbitmq-server, a node of its own), s3rver (an S3 test server) and the orchestrator, preprocessor, trainer(s) and " +
-            "evaluator as separate processes, configured by environment variables only. Everything lives in one folder " +
+            "rabbitmq-server, a node of its own), s3rver (an S3 test server), the orchestrator, preprocessor, trainer(s) and " +
+            "evaluator as separate processes, configured by environment variables only, and, when installed, the Aspire Dashboard " +
+            "(receives every service's traces, metrics and logs over OTLP and shows them) and Prometheus (scrapes every /metrics). Everything lives in one folder " +
             $"(--dir, default {ClusterPaths.DefaultDir}): cluster.json (what was started), credentials.json (mode 0600), " +
             "logs/<service>-<i>.log, the run database, the broker's and the bucket's data.")
         {
@@ -23,7 +24,9 @@ public static class ClusterCommand
     private static Command Up()
     {
         var dir = DirOption();
-        var json = JsonOption("apiUrl, dir, credentialsFile, processes [{name, index, pid, url, log}], apiKey (the admin key), apiKeyFile, metricsUrls (every Prometheus endpoint: the services and RabbitMQ's plugin)");
+        var json = JsonOption("apiUrl, dir, credentialsFile, processes [{name, index, pid, url, log}], apiKey (the admin key), apiKeyFile, metricsUrls (every Prometheus endpoint: the services and RabbitMQ's plugin), " +
+            "dashboardUrl (the Aspire Dashboard: a run's trace is at dashboardUrl/traces/detail/TRACE_ID), otlpUrl (where the services export), " +
+            "prometheusUrl (null each when not installed), notes (what is missing and how to install it)");
         var trainers = new Option<int>("--trainers") { Description = "Trainer processes; each gets max(1, cores / N) libtorch threads.", DefaultValueFactory = _ => 1 };
         trainers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) r.AddError("--trainers must be between 1 and 64."); });
         var timeout = TimeoutOption("Seconds the services may take to become ready (GET /health/ready answers 200).", 120);
@@ -33,7 +36,8 @@ public static class ClusterCommand
         };
         var command = new Command("up",
             "Starts the deployment and waits until every process is ready; prints the API URL (the orchestrator's). Installs " +
-            "rabbitmq-server (apt-get) and s3rver (npm ci in infra/s3rver) when missing. A folder that is already up is left " +
+            "rabbitmq-server (apt-get) and s3rver (npm ci in infra/s3rver) when missing; without the Aspire Dashboard or Prometheus " +
+            "installed it starts without them and says how to install them. A folder that is already up is left " +
             "alone (exit code 2). If anything fails to come up, what was started is stopped again and the error names the " +
             "process and shows the end of its log (exit code 1).")
         {
@@ -67,6 +71,10 @@ public static class ClusterCommand
                     foreach (var p in result.Processes)
                         Console.Error.WriteLine($"  {p.Name + " " + p.Index,-16} pid {p.Pid,-8} {p.Url ?? "",-26} {p.Log}");
                     Console.Error.WriteLine($"API: {result.ApiUrl}   admin key: {result.ApiKeyFile}   credentials: {result.CredentialsFile} (both mode 0600)");
+                    if (result.DashboardUrl is not null)
+                        Console.Error.WriteLine($"Traces, logs, metrics: {result.DashboardUrl} (Aspire Dashboard; a run's traceId is in GET /runs/ID)");
+                    if (result.PrometheusUrl is not null)
+                        Console.Error.WriteLine($"Prometheus: {result.PrometheusUrl}");
                     Console.Error.WriteLine($"Clients: export $(./pipeline cluster env --dir {paths.Dir}). Stop it: ./pipeline cluster down --dir {paths.Dir}");
                 }
                 return ExitCodes.Success;
@@ -126,7 +134,7 @@ public static class ClusterCommand
         var json = JsonOption("dir, stopped [the processes that were still running]");
         var grace = TimeoutOption("Seconds each process gets to stop after SIGTERM before SIGKILL.", 15);
         var command = new Command("down",
-            "Stops everything the deployment started and nothing else (pid and start time checked): the services, s3rver, " +
+            "Stops everything the deployment started and nothing else (pid and start time checked): the services, s3rver, the viewers, " +
             "RabbitMQ (rabbitmqctl stop, then its pid) and its epmd. Each gets SIGTERM, then SIGKILL after --timeout. " +
             "Data (runs.db, the bucket, the broker's database) and logs stay in the folder. Running it again does nothing.")
         {
@@ -178,7 +186,7 @@ public static class ClusterCommand
                 {
                     var credentials = ClusterCredentials.Load(paths.CredentialsFile)
                                       ?? throw new ClusterException($"{paths.CredentialsFile} is missing: take the deployment down and up again.");
-                    foreach (var (name, value) in ClusterServices.Environment("", description.Trainers, credentials, paths))
+                    foreach (var (name, value) in ClusterServices.Environment("", description.Trainers, credentials, paths, description.OtlpEndpoint))
                         Console.Out.WriteLine($"{name}={value}");
                 }
                 return ExitCodes.Success;

@@ -125,6 +125,8 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
             throw new PipelineException($"This preprocessor's limits ({_options.FingerprintText}) differ from those dataset {plan.Fingerprint} was planned with " +
                                         $"({plan.Limits}): give every preprocessor the same {PreprocessorOptions.Section} settings.");
         var (first, count) = plan.ChunkFiles(chunk);
+        // The parent of this chunk's decode pass and shard writes.
+        using var span = PipelineTelemetry.StartSpan("preprocess chunk")?.SetTag("pipeline.chunk", chunk).SetTag("pipeline.files", count);
         var stopwatch = Stopwatch.StartNew();
         var budget = new DecodeBudget(_options.DecodeMemoryBytes);
         var loader = new ImageLoader(ImageLoadOptions.From(plan.Preprocessing, _options.MaxPixels, _options.Decoder), budget);
@@ -138,6 +140,7 @@ public sealed class DatasetPreparer(IObjectStore store, ILogger<DatasetPreparer>
         foreach (var file in quarantine)
             logger.LogWarning("Quarantined {Path} ({Code}): {Message}", file.Path, file.Code, file.Message);
         PipelineMetrics.Decoded(count - quarantine.Length, quarantine.Length, TimeSpan.FromSeconds(decodeSeconds))?.Dispose();
+        span?.SetTag("pipeline.images", count - quarantine.Length).SetTag("pipeline.quarantined", quarantine.Length);
 
         var members = plan.Members.ToDictionary(split => split.Key,
             split => split.Value.Where(i => i >= first && i < first + count && problems[i - first] is null).ToArray());

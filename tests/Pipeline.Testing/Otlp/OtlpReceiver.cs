@@ -8,7 +8,7 @@ namespace Pipeline.Testing.Otlp;
 /// An OTLP/HTTP (protobuf) receiver on 127.0.0.1 for the services a test points at it: it keeps every span sent to
 /// <c>/v1/traces</c> and answers metrics and logs with an empty success, as a collector would.
 /// </summary>
-public sealed class OtlpReceiver : IDisposable
+public sealed class OtlpReceiver : ITraceSource, IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<OtlpSpan> _spans = new();
@@ -40,18 +40,8 @@ public sealed class OtlpReceiver : IDisposable
     /// <summary>Every span received so far.</summary>
     public IReadOnlyList<OtlpSpan> Spans => _spans.ToList();
 
-    /// <summary>The spans of one trace, once <paramref name="complete"/> says they are all there (or <paramref name="timeout"/> passed).</summary>
-    public async Task<IReadOnlyList<OtlpSpan>> TraceAsync(string traceId, Func<IReadOnlyList<OtlpSpan>, bool> complete, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var trace = _spans.Where(span => span.TraceId == traceId).ToList();
-            if (complete(trace) || DateTime.UtcNow > deadline)
-                return trace;
-            await Task.Delay(250);
-        }
-    }
+    public Task<IReadOnlyList<OtlpSpan>> SpansAsync(string traceId) =>
+        Task.FromResult<IReadOnlyList<OtlpSpan>>(_spans.Where(span => span.TraceId == traceId).ToList());
 
     public void Dispose()
     {

@@ -2,15 +2,18 @@ using System.Text.Json;
 
 namespace Pipeline.Tests.Deployment;
 
-/// <summary>infra/prometheus/prometheus.yml, the scrape configuration of the Docker deployment.</summary>
+/// <summary>infra/prometheus: the scrape configurations of the Docker deployment and of `pipeline cluster up`.</summary>
 public sealed class PrometheusConfigTests
 {
     private const string ConfigPath = "infra/prometheus/prometheus.yml";
 
-    [Fact]
-    public void Promtool_accepts_the_configuration()
+    /// <param name="path">The Docker deployment's, or the one `pipeline cluster up` copies into its folder.</param>
+    [Theory]
+    [InlineData(ConfigPath)]
+    [InlineData("infra/prometheus/cluster.yml")]
+    public void Promtool_accepts_the_configuration(string path)
     {
-        var check = DeploymentTools.Run(DeploymentTools.Promtool(), ["check", "config", ConfigPath], "promtool could not run");
+        var check = DeploymentTools.Run(DeploymentTools.Promtool(), ["check", "config", path], "promtool could not run");
 
         Assert.True(check.ExitCode == 0, $"promtool check config failed:\n{check.Stdout}{check.Stderr}");
     }

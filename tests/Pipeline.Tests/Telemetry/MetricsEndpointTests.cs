@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Pipeline.Runs;
 using Pipeline.Telemetry;
-using Pipeline.Tests.Deployment;
 using Pipeline.Tests.Orchestration;
 
 namespace Pipeline.Tests.Telemetry;

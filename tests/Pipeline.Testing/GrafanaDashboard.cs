@@ -1,16 +1,16 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Pipeline.Tests.Deployment;
+namespace Pipeline.Testing;
 
 /// <summary>infra/grafana/dashboards/pipeline.json, and the metric names its PromQL queries name.</summary>
-internal static partial class GrafanaDashboard
+public static partial class GrafanaDashboard
 {
-    public const string Path = "infra/grafana/dashboards/pipeline.json";
+    public const string RelativePath = "infra/grafana/dashboards/pipeline.json";
 
     public static JsonElement Read()
     {
-        using var document = JsonDocument.Parse(DeploymentTools.ReadRepoFile(Path));
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(PipelineCli.RepoRoot, RelativePath)));
         return document.RootElement.Clone();
     }
 
