@@ -40,7 +40,7 @@ public static class BenchStepCommand
         {
             backbone, mode, batchSize, size, threads, steps, warmup, rounds, json,
         };
-        command.SetAction(parse =>
+        command.SetAction(async parse =>
         {
             var asJson = parse.GetValue(json);
             var chosenMode = ChoiceOption.Parse<TrainingMode>(parse.GetValue(mode)!);
@@ -64,19 +64,7 @@ public static class BenchStepCommand
                 set_num_threads(chosen);
             var settings = new StepSettings(parse.GetValue(backbone)!, chosenMode, parse.GetValue(batchSize), parse.GetValue(size), Classes,
                 get_num_threads(), get_num_interop_threads(), parse.GetValue(steps), parse.GetValue(warmup), defaults.LearningRate);
-            try
-            {
-                var result = Run(settings, parse.GetValue(rounds));
-                if (asJson)
-                    CommandOutput.Json(result);
-                else
-                    Summarise(result);
-                return ExitCodes.Success;
-            }
-            catch (PipelineException e)
-            {
-                return Fail(asJson, e.Message, ExitCodes.RunFailed);
-            }
+            return await CommandOutput.MeasuredAsync(asJson, () => Task.FromResult(Run(settings, parse.GetValue(rounds))), Summarise, StepBenchJson.Rejected);
         });
         return command;
     }
