@@ -8,7 +8,7 @@ namespace Pipeline.Cli.Commands;
 /// <summary>
 /// `pipeline bench step`: one training step (forward, loss, backward, Adam) here and in PyTorch, with the same model,
 /// batch and threads, alternating the two sides round by round so that both see the same machine load
-/// (docs/benchmarks.md#train-step).
+/// (docs/benchmarks.md, "Train step").
 /// </summary>
 public static class BenchStepCommand
 {
