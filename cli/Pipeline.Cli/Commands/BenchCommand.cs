@@ -10,6 +10,7 @@ public static class BenchCommand
         {
             BenchPreprocessCommand.Create(),
             BenchTrainCommand.Create(),
+            BenchStepCommand.Create(),
             BenchClusterCommand.Create(),
         };
 }

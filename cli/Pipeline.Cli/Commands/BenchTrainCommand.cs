@@ -88,19 +88,8 @@ public static class BenchTrainCommand
                 problems.Add($"DIR: the data folder '{folder}' does not exist.");
             if (problems.Count > 0)
                 return Fail(asJson, string.Join(" ", problems), ExitCodes.BadInput);
-            try
-            {
-                var result = await RunAsync(spec, folder, which, parse.GetValue(memory), cancellationToken);
-                if (asJson)
-                    CommandOutput.Json(result);
-                else
-                    Summarise(result);
-                return ExitCodes.Success;
-            }
-            catch (PipelineException e)
-            {
-                return Fail(asJson, e.Message, ExitCodes.RunFailed);
-            }
+            return await CommandOutput.MeasuredAsync(asJson, () => RunAsync(spec, folder, which, parse.GetValue(memory), cancellationToken), Summarise,
+                TrainBenchJson.Rejected);
         });
         return command;
     }

@@ -18,6 +18,27 @@ internal static class CommandOutput
         return exitCode;
     }
 
+    /// <summary>
+    /// A benchmark's end: its figures as the JSON object (or <paramref name="summarise"/>d on stderr) and exit code 0, or
+    /// the <see cref="PipelineException"/> it failed with as <paramref name="rejected"/> and exit code 1.
+    /// </summary>
+    public static async Task<int> MeasuredAsync<T>(bool asJson, Func<Task<T>> measure, Action<T> summarise, Func<string, T> rejected)
+    {
+        try
+        {
+            var result = await measure();
+            if (asJson)
+                Json(result);
+            else
+                summarise(result);
+            return ExitCodes.Success;
+        }
+        catch (PipelineException e)
+        {
+            return Fail(asJson, rejected(e.Message), e.Message, ExitCodes.RunFailed);
+        }
+    }
+
     /// <summary>Files that could not be classified, one line each, on stderr (never fatal).</summary>
     public static void Errors(IEnumerable<Evaluator.Prediction.ImageFileError> errors)
     {

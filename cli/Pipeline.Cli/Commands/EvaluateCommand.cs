@@ -63,14 +63,19 @@ public static class EvaluateCommand
 
                 var labelOf = classifier.Classes.Select((name, label) => (name, label)).ToDictionary(c => c.name, c => c.label, StringComparer.Ordinal);
                 var labels = listing.Files.Select(file => labelOf[listing.Classes[file.Label]]).ToList();
-                var loaded = ImageFiles.Load(listing.Files.Select(file => Path.Combine(folder, file.RelativePath)).ToList(), classifier.Preprocessing, labels, cancellationToken);
-                CommandOutput.Errors(loaded.Errors);
-                if (loaded.Images.Count == 0)
-                    return CommandOutput.Fail(asJson, EvaluationJson.Rejected("none of the images could be read.", loaded.Errors),
+                // A chunk of batches at a time, as predict reads: memory holds one chunk whatever the folder's size.
+                var images = new ImageFileStream([.. listing.Files.Select(file => Path.Combine(folder, file.RelativePath))], classifier.Preprocessing,
+                    evaluation.BatchSize, labels);
+                using var batches = images.Batches(cancellationToken).GetEnumerator();
+                if (!batches.MoveNext())
+                {
+                    CommandOutput.Errors(images.Errors);
+                    return CommandOutput.Fail(asJson, EvaluationJson.Rejected("none of the images could be read.", images.Errors),
                         $"none of the {listing.Files.Count} images in '{folder}' could be read.", ExitCodes.RunFailed);
-
-                var relativePaths = loaded.Paths.Select(path => Path.GetRelativePath(folder, path)).ToList();
-                var scored = ModelScoring.Score(classifier, loaded.Images.Batches(evaluation.BatchSize), relativePaths, evaluation, cancellationToken);
+                }
+                var scored = ModelScoring.Score(classifier, FromCurrent(batches), images.Loaded, evaluation, cancellationToken);
+                CommandOutput.Errors(images.Errors);
+                var mistakes = scored.Mistakes.Select(mistake => mistake with { RelativePath = Path.GetRelativePath(folder, mistake.RelativePath) }).ToList();
                 var reportDir = parse.GetValue(output)?.FullName
                                 ?? Path.Combine(parse.GetValue(model.Store)!.FullName, "evaluations", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff"));
                 await new ReportWriter().WriteAsync(new FileSystemObjectStore(reportDir), ReportFiles.In(""), new ReportInput
@@ -78,16 +83,24 @@ public static class EvaluateCommand
                     Subject = $"{parse.GetRequiredValue(model.Model)} on {folder}",
                     Metrics = scored.Metrics,
                     History = await TrainingHistoryBesideAsync(modelFile),
-                    Dataset = new DatasetSummary(folder, new Dictionary<string, int> { ["evaluated"] = loaded.Images.Count }, loaded.Errors.Count),
-                    Mistakes = scored.Mistakes,
+                    Dataset = new DatasetSummary(folder, new Dictionary<string, int> { ["evaluated"] = images.Loaded.Count }, images.Errors.Count),
+                    Mistakes = mistakes,
                 }, cancellationToken);
                 if (asJson)
-                    CommandOutput.Json(new EvaluationJson(1, reportDir, scored.Metrics.Accuracy, scored.Metrics.Count, loaded.Errors, null));
+                    CommandOutput.Json(new EvaluationJson(1, reportDir, scored.Metrics.Accuracy, scored.Metrics.Count, images.Errors, null));
                 ReportSummary.Print(reportDir, asJson);
                 return ExitCodes.Success;
             }
         });
         return command;
+    }
+
+    /// <summary>The enumerator's current item, then the rest: a sequence already started (to learn whether it is empty) goes on from where it stands.</summary>
+    private static IEnumerable<T> FromCurrent<T>(IEnumerator<T> started)
+    {
+        do
+            yield return started.Current;
+        while (started.MoveNext());
     }
 
     /// <summary>

@@ -9,8 +9,6 @@ namespace Pipeline.Cli.Commands;
 /// <summary>`pipeline predict`: classifies new images with a trained model, prepared exactly as its training images were.</summary>
 public static class PredictCommand
 {
-    private const int BatchesPerChunk = 16;
-
     public static Command Create()
     {
         var model = new ModelOptions();
@@ -42,17 +40,14 @@ public static class PredictCommand
             {
                 var batchSize = parse.GetValue(model.BatchSize);
                 var predictions = new List<ImagePrediction>();
-                var errors = new List<ImageFileError>();
                 if (!asJson)
                     Console.Out.WriteLine("path,rank,class,probability");
-                // A chunk of whole batches at a time: memory stays bounded for any folder, and without unreadable files
-                // the batches are the ones a single pass would make.
-                foreach (var chunk in Expand(parse.GetRequiredValue(images)).Chunk(batchSize * BatchesPerChunk))
+                // A chunk of whole batches at a time: memory stays bounded for any folder.
+                var files = new ImageFileStream(Expand(parse.GetRequiredValue(images)), classifier.Preprocessing, batchSize);
+                foreach (var loaded in files.Chunks())
                 {
-                    var loaded = ImageFiles.Load(chunk, classifier.Preprocessing);
                     var ranked = loaded.Images.Count == 0 ? [] : Rank(classifier.Predict(loaded.Images, batchSize), loaded.Paths, k);
                     predictions.AddRange(ranked);
-                    errors.AddRange(loaded.Errors);
                     if (!asJson)
                     {
                         WriteCsv(ranked);
@@ -60,7 +55,7 @@ public static class PredictCommand
                     }
                 }
                 if (asJson)
-                    CommandOutput.Json(new PredictionsJson(1, predictions, errors, null));
+                    CommandOutput.Json(new PredictionsJson(1, predictions, files.Errors, null));
                 return predictions.Count > 0 ? ExitCodes.Success : ExitCodes.RunFailed;
             }
         });

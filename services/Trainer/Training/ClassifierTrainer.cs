@@ -40,6 +40,22 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
     public async Task<TrainingResult> TrainAsync(TrainingRequest request, Func<EpochRecord, int, Task>? onEpochCompleted = null,
         CancellationToken cancellationToken = default)
     {
+        if (await TrainOnceAsync(request, onEpochCompleted, warnings: [], cancellationToken) is { } result)
+            return result;
+        // Neither checkpoint holds a usable model: the trial's epochs are lost, not the trial.
+        var warning = "the best and the last checkpoints were both damaged after the trial's last epoch; the trial was trained again from the start";
+        _logger.LogWarning("Run {RunId} trial {TrialId}: {Warning}", request.RunId, request.TrialId, warning);
+        foreach (var name in new[] { BestCheckpoint, LastCheckpoint })
+            await store.DeleteAsync(ObjectKeys.Checkpoint(request.RunId, request.TrialId, name), cancellationToken);
+        return await TrainOnceAsync(request, onEpochCompleted, [warning], cancellationToken)
+               ?? throw new PipelineException($"Run {request.RunId} trial {request.TrialId}: its checkpoints were damaged again right after it was retrained; check the object store's storage.");
+    }
+
+    /// <summary>Trains (or resumes) the trial and stores its outputs; null when no stored checkpoint held a usable model at the end.</summary>
+    /// <param name="warnings">Recorded in a history that starts afresh.</param>
+    private async Task<TrainingResult?> TrainOnceAsync(TrainingRequest request, Func<EpochRecord, int, Task>? onEpochCompleted, IReadOnlyList<string> warnings,
+        CancellationToken cancellationToken)
+    {
         var (runId, trialId, spec, seed, manifest) = request;
         var device = TrainingDevices.Resolve(spec.Device);
         if ((spec.Threads ?? defaultThreads) is { } threads)
@@ -56,7 +72,7 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         using var loss = new TrainingLoss(spec, manifest[DatasetSplits.Train].ClassCounts, device);
 
         var checkpoint = await ResumeAsync(request, classifier, optimizer.Adam, cancellationToken)
-                         ?? new TrainingCheckpoint(new TrainingHistory { Training = spec, Seed = seed, Epochs = [] });
+                         ?? new TrainingCheckpoint(new TrainingHistory { Training = spec, Seed = seed, Epochs = [], Warnings = warnings });
         if (checkpoint.CompletedEpochs < spec.Epochs && checkpoint.History.StopReason is null)
         {
             using var inputs = UsesCachedFeatures(spec)
@@ -157,19 +173,58 @@ public sealed class ClassifierTrainer(IObjectStore store, BackboneRegistry backb
         return null;
     }
 
-    /// <summary>The best epoch's model, complete (backbone included) so that the evaluator needs nothing else, and the history.</summary>
-    private async Task<TrainingResult> WriteOutputsAsync(TrainingRequest request, ImageClassifier classifier, TrainingHistory history, CancellationToken cancellationToken)
+    /// <summary>
+    /// The best epoch's model, complete (backbone included) so that the evaluator needs nothing else, and the history; when
+    /// the <c>best</c> checkpoint is damaged, the <c>last</c> one's model, with a warning in the log and the history. Null
+    /// when both are damaged.
+    /// </summary>
+    private async Task<TrainingResult?> WriteOutputsAsync(TrainingRequest request, ImageClassifier classifier, TrainingHistory history, CancellationToken cancellationToken)
     {
         var (runId, trialId, _, _, _) = request;
-        await using (var best = await store.OpenSeekableAsync(ObjectKeys.Checkpoint(runId, trialId, BestCheckpoint), cancellationToken))
-            TrainingCheckpoint.Read(best, classifier, optimizer: null);
+        if (await KeepModelAsync(request, classifier, history, cancellationToken) is not { } kept)
+            return null;
         using var model = new MemoryStream();
         classifier.Save(model);
         model.Position = 0;
         var modelKey = ObjectKeys.Model(runId, trialId);
         var historyKey = ObjectKeys.History(runId, trialId);
         await store.PutAsync(modelKey, model, cancellationToken);
-        await store.PutJsonAsync(historyKey, history, cancellationToken);
-        return new TrainingResult(modelKey, historyKey, history.BestEpoch, history.Epochs[history.BestEpoch - 1].ValidationAccuracy);
+        await store.PutJsonAsync(historyKey, kept, cancellationToken);
+        return new TrainingResult(modelKey, historyKey, kept.BestEpoch, kept.Epochs[kept.BestEpoch - 1].ValidationAccuracy);
+    }
+
+    /// <summary>Loads the model to keep into <paramref name="classifier"/>; returns the history that names its epoch, or null when no checkpoint is usable.</summary>
+    private async Task<TrainingHistory?> KeepModelAsync(TrainingRequest request, ImageClassifier classifier, TrainingHistory history, CancellationToken cancellationToken)
+    {
+        var (runId, trialId, _, _, _) = request;
+        var bestKey = ObjectKeys.Checkpoint(runId, trialId, BestCheckpoint);
+        string damage;
+        try
+        {
+            await using var best = await store.OpenSeekableAsync(bestKey, cancellationToken);
+            TrainingCheckpoint.Read(best, classifier, optimizer: null);
+            return history;
+        }
+        catch (PipelineException e)
+        {
+            damage = e.Message;
+        }
+        var lastKey = ObjectKeys.Checkpoint(runId, trialId, LastCheckpoint);
+        try
+        {
+            TrainingCheckpoint last;
+            await using (var file = await store.OpenSeekableAsync(lastKey, cancellationToken))
+                last = TrainingCheckpoint.Read(file, classifier, optimizer: null);
+            var warning = $"the checkpoint {bestKey} was unusable at the end of the trial ({damage}); the model is the last checkpoint's " +
+                          $"(epoch {last.CompletedEpochs}) instead of the best epoch's ({history.BestEpoch})";
+            _logger.LogWarning("Run {RunId} trial {TrialId}: {Warning}", runId, trialId, warning);
+            return history with { BestEpoch = last.CompletedEpochs, Warnings = [.. history.Warnings, warning] };
+        }
+        catch (PipelineException e)
+        {
+            _logger.LogWarning("Run {RunId} trial {TrialId}: the checkpoints {BestKey} ({BestDamage}) and {LastKey} ({LastDamage}) are both unusable",
+                runId, trialId, bestKey, damage, lastKey, e.Message);
+            return null;
+        }
     }
 }

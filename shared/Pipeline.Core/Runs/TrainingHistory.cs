@@ -20,4 +20,7 @@ public sealed record TrainingHistory
 
     /// <summary>Why the trial stopped early, in words; null when it trained every epoch.</summary>
     public string? StopReason { get; init; }
+
+    /// <summary>What went wrong without failing the trial (a damaged checkpoint replaced), in words; empty when nothing did.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -1,16 +1,16 @@
 using System.Diagnostics;
-using Pipeline.ModelZoo;
 using Pipeline.ModelZoo.Classification;
 using Pipeline.Runs;
 using Pipeline.Telemetry;
 using Pipeline.Trainer.Training.Optimization;
-using static TorchSharp.torch;
 
 namespace Pipeline.Trainer.Training.Epochs;
 
 /// <summary>The synchronous part of an epoch: the schedule's learning rate, shuffled training batches from <paramref name="inputs"/>, then validation.</summary>
 internal sealed class EpochRunner(ImageClassifier classifier, TrainingOptimizer optimizer, TrainingLoss loss, IEpochInputs inputs)
 {
+    private readonly TrainingStep _step = new(optimizer, loss);
+
     public EpochRecord Run(int epoch, int seed, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -23,17 +23,9 @@ internal sealed class EpochRunner(ImageClassifier classifier, TrainingOptimizer 
         foreach (var forward in inputs.TrainingBatches(random, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using (NewDisposeScope())
-            {
-                var (logits, labels) = forward();
-                var batchLoss = loss.Of(logits, labels);
-                optimizer.Adam.zero_grad();
-                batchLoss.backward();
-                optimizer.Adam.step();
-                lossSum += batchLoss.item<float>() * labels.shape[0];
-                correct += logits.argmax(1).eq(labels).sum().item<long>();
-            }
-            LibTorchMemory.ReleaseUnreachableTensors();
+            var (batchLoss, batchCorrect) = _step.Take(forward);
+            lossSum += batchLoss;
+            correct += batchCorrect;
         }
         var trainSeconds = clock.Elapsed.TotalSeconds;
         var (validationLoss, validationAccuracy) = Validate(epoch, cancellationToken);
