@@ -10,7 +10,4 @@ builder.AddPipelineApi();
 
 var app = builder.Build();
 app.UsePipelineApi();
-app.MapRunsApi();
-app.MapDatasetsApi();
-app.MapWeightsApi();
 app.Run();

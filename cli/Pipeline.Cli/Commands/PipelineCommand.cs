@@ -16,6 +16,7 @@ public static class PipelineCommand
             CancelCommand.Create(),
             ReportCommand.Create(),
             DatasetsCommand.Create(),
+            ServeCommand.Create(),
             ClusterCommand.Create(),
             BenchCommand.Create(),
         };

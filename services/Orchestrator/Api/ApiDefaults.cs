@@ -35,6 +35,10 @@ public static class ApiDefaults
         return builder;
     }
 
+    /// <summary>
+    /// The middleware and every endpoint of the API: the one place they are registered, for the orchestrator service and
+    /// for `pipeline serve`, which hosts the same API beside all four stages.
+    /// </summary>
     public static WebApplication UsePipelineApi(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -54,6 +58,9 @@ public static class ApiDefaults
         app.UseAuthorization();
         app.MapPipelineHealth();
         app.MapPipelineMetrics();
+        app.MapRunsApi();
+        app.MapDatasetsApi();
+        app.MapWeightsApi();
         return app;
     }
 }
