@@ -5,13 +5,27 @@ namespace Pipeline.Storage;
 /// <summary>The object layout of the pipeline's one bucket (docs/architecture.md), in one place.</summary>
 public static class ObjectKeys
 {
-    public static string DatasetIndex(string dataset) => $"datasets/{dataset}/index.json";
+    public const string DatasetsFolder = "datasets/";
+    public static string DatasetFolder(string dataset) => $"{DatasetsFolder}{dataset}/";
+    public static string DatasetIndex(string dataset) => $"{DatasetFolder(dataset)}index.json";
+
+    /// <summary>The dataset whose index <paramref name="key"/> is; null for any other key.</summary>
+    public static string? DatasetOfIndex(string key) =>
+        key.StartsWith(DatasetsFolder, StringComparison.Ordinal) && key.EndsWith("/index.json", StringComparison.Ordinal)
+        && key[DatasetsFolder.Length..^"/index.json".Length] is { } name && !name.Contains('/') ? name : null;
 
     /// <param name="relativePath">The file's path inside the ImageFolder, starting with its class folder.</param>
     public static string DatasetFile(string dataset, string relativePath) => $"datasets/{dataset}/raw/{relativePath}";
 
     /// <summary>A weights file copied into the store, named by its content.</summary>
-    public static string Weights(string sha256) => $"weights/{sha256}.pth";
+    public static string Weights(string sha256) => $"{WeightsFolder}{sha256}{WeightsExtension}";
+    public const string WeightsFolder = "weights/";
+    private const string WeightsExtension = ".pth";
+
+    /// <summary>The name (content hash) of the weights file <paramref name="key"/> is; null for any other key.</summary>
+    public static string? WeightsName(string key) =>
+        key.StartsWith(WeightsFolder, StringComparison.Ordinal) && key.EndsWith(WeightsExtension, StringComparison.Ordinal)
+        && key[WeightsFolder.Length..^WeightsExtension.Length] is { } name && !name.Contains('/') ? name : null;
 
     public static string Manifest(string fingerprint) => $"prepared/{fingerprint}/manifest.json";
     public static string Shard(string fingerprint, string split, int index) =>
