@@ -1,6 +1,7 @@
 using MassTransit;
 using Pipeline.Contracts;
 using Microsoft.Extensions.Options;
+using Pipeline.Orchestrator.Api.Limits;
 using Pipeline.Orchestrator.Runs;
 
 namespace Pipeline.Orchestrator;
@@ -11,6 +12,7 @@ public static class OrchestratorStage
     public static IHostApplicationBuilder AddOrchestratorStage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<OrchestratorOptions>().Bind(builder.Configuration.GetSection(OrchestratorOptions.Section));
+        builder.Services.AddOptions<ApiLimits>().Bind(builder.Configuration.GetSection(ApiLimits.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(provider => new RunStore(provider.GetRequiredService<IOptions<OrchestratorOptions>>().Value.Database));
         builder.Services.AddSingleton<RunSummaryWriter>();
