@@ -17,6 +17,7 @@ public static class PipelineCommand
             ReportCommand.Create(),
             DatasetsCommand.Create(),
             ServeCommand.Create(),
+            GcCommand.Create(),
             ClusterCommand.Create(),
             BenchCommand.Create(),
         };

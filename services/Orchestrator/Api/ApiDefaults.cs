@@ -61,6 +61,7 @@ public static class ApiDefaults
         app.MapRunsApi();
         app.MapDatasetsApi();
         app.MapWeightsApi();
+        app.MapGcApi();
         return app;
     }
 }

@@ -27,16 +27,23 @@ public static class ObjectKeys
         key.StartsWith(WeightsFolder, StringComparison.Ordinal) && key.EndsWith(WeightsExtension, StringComparison.Ordinal)
         && key[WeightsFolder.Length..^WeightsExtension.Length] is { } name && !name.Contains('/') ? name : null;
 
-    public static string Manifest(string fingerprint) => $"prepared/{fingerprint}/manifest.json";
+    public const string PreparedRoot = "prepared/";
+
+    /// <summary>Everything prepared from one dataset fingerprint: manifest, shards and cached features.</summary>
+    public static string PreparedFolder(string fingerprint) => $"{PreparedRoot}{fingerprint}/";
+
+    public static string Manifest(string fingerprint) => $"{PreparedFolder(fingerprint)}manifest.json";
     public static string Shard(string fingerprint, string split, int index) =>
-        $"prepared/{fingerprint}/{split}/shard-{index.ToString("D5", CultureInfo.InvariantCulture)}.bin";
+        $"{PreparedFolder(fingerprint)}{split}/shard-{index.ToString("D5", CultureInfo.InvariantCulture)}.bin";
+
+    public static string FeaturesFolder(string fingerprint) => $"{PreparedFolder(fingerprint)}features/";
 
     /// <summary>The index of a split's cached backbone features, beside its shards; <paramref name="id"/> is a hash of everything they depend on.</summary>
-    public static string Features(string fingerprint, string split, string id) => $"prepared/{fingerprint}/features/{split}-{id}.json";
+    public static string Features(string fingerprint, string split, string id) => $"{FeaturesFolder(fingerprint)}{split}-{id}.json";
 
     /// <summary>One chunk of cached features (one shard's images), under the folder of the trial that computed it (<paramref name="writer"/>).</summary>
     public static string FeatureChunk(string fingerprint, string split, string id, string writer, int index) =>
-        $"prepared/{fingerprint}/features/{split}-{id}/{writer}/chunk-{index.ToString("D5", CultureInfo.InvariantCulture)}.safetensors";
+        $"{FeaturesFolder(fingerprint)}{split}-{id}/{writer}/chunk-{index.ToString("D5", CultureInfo.InvariantCulture)}.safetensors";
 
     public static string RunFile(Guid runId) => $"{RunFolder(runId)}run.json";
 
@@ -47,7 +54,8 @@ public static class ObjectKeys
 
     public static string RunReport(Guid runId, string file) => $"{RunFolder(runId)}report/{file}";
 
-    public static string Checkpoint(Guid runId, string trialId, string name) => $"{Trial(runId, trialId)}checkpoints/{name}.safetensors";
+    public static string Checkpoint(Guid runId, string trialId, string name) => $"{Trial(runId, trialId)}{CheckpointsFolderName}/{name}.safetensors";
+    public const string CheckpointsFolderName = "checkpoints";
     public static string Model(Guid runId, string trialId) => $"{Trial(runId, trialId)}model.safetensors";
     public const string HistoryFileName = "history.json";
     public static string History(Guid runId, string trialId) => $"{Trial(runId, trialId)}{HistoryFileName}";
