@@ -11,5 +11,6 @@ public static class BenchCommand
             BenchPreprocessCommand.Create(),
             BenchTrainCommand.Create(),
             BenchClusterCommand.Create(),
+            BenchApiCommand.Create(),
         };
 }

@@ -18,13 +18,14 @@ public static class OneMachineServer
     /// <param name="storeFolder">Holds the objects and the run database, as for `pipeline run --store`.</param>
     /// <param name="urls">Where Kestrel listens (ASP.NET Core's <c>urls</c>, ';'-separated).</param>
     /// <param name="keyFile">The API's keys, 'ROLE KEY' lines (<c>Pipeline:Api:KeyFile</c>).</param>
-    public static WebApplication Build(string storeFolder, string urls, string keyFile)
+    /// <param name="logLevel">The pipeline's own log lines (stderr) from this level.</param>
+    public static WebApplication Build(string storeFolder, string urls, string keyFile, LogLevel logLevel = LogLevel.Information)
     {
         // appsettings.json beside the binary and the environment configure it as they do the orchestrator service.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(urls);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{ApiOptions.Section}:{nameof(ApiOptions.KeyFile)}"] = keyFile });
-        EmbeddedHost.AddStages(builder, storeFolder, new FileSystemObjectStore(Path.Combine(storeFolder, "objects")), LogLevel.Information);
+        EmbeddedHost.AddStages(builder, storeFolder, new FileSystemObjectStore(Path.Combine(storeFolder, "objects")), logLevel);
         builder.AddPipelineApi();
         var app = builder.Build();
         app.UsePipelineApi();
