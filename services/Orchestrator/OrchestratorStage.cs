@@ -1,6 +1,8 @@
 using MassTransit;
 using Pipeline.Contracts;
 using Microsoft.Extensions.Options;
+using Pipeline.Orchestrator.Api.Limits;
+using Pipeline.Orchestrator.Retention;
 using Pipeline.Orchestrator.Runs;
 
 namespace Pipeline.Orchestrator;
@@ -11,6 +13,8 @@ public static class OrchestratorStage
     public static IHostApplicationBuilder AddOrchestratorStage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<OrchestratorOptions>().Bind(builder.Configuration.GetSection(OrchestratorOptions.Section));
+        builder.Services.AddOptions<ApiLimits>().Bind(builder.Configuration.GetSection(ApiLimits.Section));
+        builder.Services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection(RetentionOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(provider => new RunStore(provider.GetRequiredService<IOptions<OrchestratorOptions>>().Value.Database));
         builder.Services.AddSingleton<RunSummaryWriter>();
@@ -18,6 +22,7 @@ public static class OrchestratorStage
         builder.Services.AddHostedService(provider => provider.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddSingleton<RunCoordinator>();
         builder.Services.AddSingleton<TrialLeases>();
+        builder.Services.AddSingleton<StoreCollector>();
         builder.Services.AddHostedService<LeaseSweeper>();
         builder.Services.AddHostedService<DeadlineSweeper>();
         builder.Services.AddHostedService<OrphanedRunsSweep>();

@@ -24,6 +24,9 @@ public sealed class TracedObjectStore(IObjectStore inner) : IObjectStore
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
         TracedAsync("exists", key, () => inner.ExistsAsync(key, cancellationToken));
 
+    public Task<long> SizeAsync(string key, CancellationToken cancellationToken = default) =>
+        TracedAsync("size", key, () => inner.SizeAsync(key, cancellationToken));
+
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default) =>
         TracedAsync("delete", key, () => inner.DeleteAsync(key, cancellationToken));
 

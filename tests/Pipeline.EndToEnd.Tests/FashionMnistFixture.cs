@@ -33,6 +33,27 @@ public sealed class FashionMnistFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>Two classes of the dataset (bag, sneaker), 40 images: for tests of many small runs rather than of training.</summary>
+    public string TwoClassDir
+    {
+        get
+        {
+            var dir = Path.Combine(Root, "two-classes");
+            lock (_trained)
+                if (!Directory.Exists(dir))
+                    foreach (var className in new[] { "bag", "sneaker" })
+                        CopyFolder(Path.Combine(DataDir, className), Path.Combine(dir, className));
+            return dir;
+        }
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+    }
+
     public string NewStore() => Path.Combine(Root, "store-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>One small model trained on the dataset, shared by the tests that use a model rather than test training.</summary>

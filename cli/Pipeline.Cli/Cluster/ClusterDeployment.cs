@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Cli.Remote;
 
 namespace Pipeline.Cli.Cluster;
 
@@ -69,7 +70,7 @@ public sealed class ClusterDeployment(ClusterPaths paths, TextWriter progress)
             if (Directory.Exists(paths.RabbitMqMnesia))
                 Directory.Delete(paths.RabbitMqMnesia, recursive: true);
         }
-        var apiKey = ClusterApiKey.Ensure(paths);
+        var apiKey = AdminApiKey.Ensure(paths.ApiKeyFile, paths.ApiKeysFile);
         var instances = Instances(options.Trainers);
         var ports = FreePorts.Take(8 + instances.Count);
         var settings = new RabbitMqSettings(paths.NodeName, ports[0], ports[1], ports[2], paths.RabbitMq, ports[3]);

@@ -12,5 +12,6 @@ public static class BenchCommand
             BenchTrainCommand.Create(),
             BenchStepCommand.Create(),
             BenchClusterCommand.Create(),
+            BenchApiCommand.Create(),
         };
 }

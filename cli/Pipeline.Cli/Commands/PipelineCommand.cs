@@ -16,6 +16,8 @@ public static class PipelineCommand
             CancelCommand.Create(),
             ReportCommand.Create(),
             DatasetsCommand.Create(),
+            ServeCommand.Create(),
+            GcCommand.Create(),
             ClusterCommand.Create(),
             BenchCommand.Create(),
         };

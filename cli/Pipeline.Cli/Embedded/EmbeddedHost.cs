@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,14 +24,27 @@ public static class EmbeddedHost
         // mode stays embedded whatever the environment says about the bus, the store or the database.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables();
+        // The user typed the URL: the CLI downloads from any https host (services only from allow-listed ones).
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{WeightsOptions.Section}:{nameof(WeightsOptions.AllowAnyHttpsHost)}"] = "true" });
+        AddStages(builder, storeFolder, store, logLevel, bus => bus.AddConsumer<RunWatcherConsumer>());
+        builder.Services.AddSingleton<RunWatcher>();
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Every stage and the in-memory bus that joins them, on top of <paramref name="builder"/>'s own configuration: what
+    /// `pipeline run` hosts, and what `pipeline serve` hosts behind the API.
+    /// </summary>
+    /// <param name="consumers">The host's own consumers besides the stages'.</param>
+    public static void AddStages(IHostApplicationBuilder builder, string storeFolder, FileSystemObjectStore store, LogLevel logLevel,
+        Action<IBusRegistrationConfigurator>? consumers = null)
+    {
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{StoreOptions.Section}:Root"] = store.Root,
             [$"{BusOptions.Section}:Transport"] = nameof(BusTransport.InMemory),
             [$"{OrchestratorOptions.Section}:Database"] = $"Data Source={Path.Combine(storeFolder, "runs.db")}",
             [$"{OrchestratorOptions.Section}:InProcessWorkers"] = "true",
-            // The user typed the URL: the CLI downloads from any https host (services only from allow-listed ones).
-            [$"{WeightsOptions.Section}:{nameof(WeightsOptions.AllowAnyHttpsHost)}"] = "true",
         });
         builder.AddPipelineDefaults("pipeline");
         builder.Services.AddSingleton<IObjectStore>(new TracedObjectStore(store));
@@ -43,15 +57,13 @@ public static class EmbeddedHost
         builder.AddPreprocessorStage();
         builder.AddTrainerStage();
         builder.AddEvaluatorStage();
-        builder.Services.AddSingleton<RunWatcher>();
         builder.AddPipelineBus(bus =>
         {
             bus.AddOrchestratorConsumers();
             bus.AddPreprocessorConsumers();
             bus.AddTrainerConsumers();
             bus.AddEvaluatorConsumers();
-            bus.AddConsumer<RunWatcherConsumer>();
+            consumers?.Invoke(bus);
         });
-        return builder.Build();
     }
 }

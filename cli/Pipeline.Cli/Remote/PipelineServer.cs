@@ -5,6 +5,7 @@ using System.Text.Json;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
 using Pipeline.Orchestrator.Api;
+using Pipeline.Orchestrator.Retention;
 
 namespace Pipeline.Cli.Remote;
 
@@ -95,6 +96,13 @@ internal sealed class PipelineServer(Uri baseAddress, string? apiKey = null) : I
         var query = $"runs?limit={limit}" + (state is null ? "" : $"&state={Uri.EscapeDataString(state)}");
         using var response = await _http.GetAsync(query, cancellationToken);
         return await ReadAsync<RunsPage>(response, cancellationToken);
+    }
+
+    /// <summary>Has the server remove what no run needs (<c>POST /gc</c>, admin key), or only say what it would with <paramref name="dryRun"/>.</summary>
+    public async Task<CollectionReport> CollectAsync(bool dryRun, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync($"gc?dryRun={(dryRun ? "true" : "false")}", content: null, cancellationToken);
+        return await ReadAsync<CollectionReport>(response, cancellationToken);
     }
 
     /// <summary>Downloads every artifact of the run under one of <paramref name="folders"/> (paths relative to the run's folder) into <paramref name="target"/>.</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Routing;
 using Pipeline.Contracts;
 using Pipeline.Hosting;
+using Pipeline.Orchestrator.Api.Dashboard;
 using Pipeline.Orchestrator.Api.Events;
 using Pipeline.Orchestrator.Api.Limits;
 using Pipeline.Orchestrator.Api.Security;
@@ -35,9 +36,14 @@ public static class ApiDefaults
         builder.AddApiLimits();
         builder.Services.Configure<RunEventsOptions>(builder.Configuration.GetSection(RunEventsOptions.Section));
         builder.Services.AddSingleton<RunEventStream>();
+        builder.AddDashboard();
         return builder;
     }
 
+    /// <summary>
+    /// The middleware and every endpoint of the API: the one place they are registered, for the orchestrator service and
+    /// for `pipeline serve`, which hosts the same API beside all four stages.
+    /// </summary>
     public static WebApplication UsePipelineApi(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -57,6 +63,11 @@ public static class ApiDefaults
         app.UseAuthorization();
         app.MapPipelineHealth();
         app.MapPipelineMetrics();
+        app.MapRunsApi();
+        app.MapDatasetsApi();
+        app.MapWeightsApi();
+        app.MapGcApi();
+        app.MapDashboard();
         return app;
     }
 }

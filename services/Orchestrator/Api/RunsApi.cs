@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Pipeline.Contracts;
-using Microsoft.Extensions.Options;
 using Pipeline.Orchestrator.Api.Events;
-using Pipeline.Orchestrator.Api.Limits;
 using Pipeline.Orchestrator.Api.Security;
 using Pipeline.Orchestrator.Runs;
 using Pipeline.Storage;
@@ -97,12 +95,11 @@ public static class RunsApi
     }
 
     private static async Task<IResult> SubmitAsync(RunSpec spec, HttpRequest request, ClaimsPrincipal caller, RunCoordinator coordinator, RunStore runs,
-        IOptions<ApiLimits> limits, TimeProvider clock, CancellationToken cancellationToken)
+        TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (spec.Validate() is { Count: > 0 } errors)
+        // Judged before an idempotency key is claimed, so that a rejected body never holds one.
+        if (coordinator.Check(spec) is { Count: > 0 } errors)
             return TypedResults.ValidationProblem(errors);
-        if (limits.Value.Check(spec) is { Count: > 0 } overLimits)
-            return TypedResults.ValidationProblem(overLimits);
         var runId = Guid.NewGuid();
         if (request.Headers.TryGetValue(IdempotentSubmission.Header, out var keys))
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Hosting;
+using Pipeline.Orchestrator.Api.Limits;
 using Pipeline.Runs;
 using Pipeline.Storage;
 using Pipeline.Telemetry;
@@ -14,17 +15,23 @@ namespace Pipeline.Orchestrator.Runs;
 /// saved in one transaction (the outbox) and sent by the <see cref="OutboxDispatcher"/> after the commit.
 /// </summary>
 public sealed class RunCoordinator(RunStore runs, IObjectStore objects, RunSummaryWriter summaries, OutboxDispatcher outbox,
-    IOptions<OrchestratorOptions> options, TimeProvider clock, ILogger<RunCoordinator> logger)
+    IOptions<OrchestratorOptions> options, IOptions<ApiLimits> limits, TimeProvider clock, ILogger<RunCoordinator> logger)
 {
     private readonly KeyedLocks _changing = new();
 
     private string? Owner => options.Value.InProcessWorkers ? ProcessIdentity.Current : null;
 
-    /// <summary>Starts a run; an invalid specification is rejected with <see cref="RunRejected"/> and no run is created.</summary>
+    /// <summary>
+    /// What is wrong with a submission, keyed by field path: the specification's own rules, then this server's bounds
+    /// (<see cref="ApiLimits"/>). <c>POST /runs</c> and <see cref="SubmitRun"/> are both judged by it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]> Check(RunSpec spec) => spec.Validate() is { Count: > 0 } errors ? errors : limits.Value.Check(spec);
+
+    /// <summary>Starts a run; a specification that fails <see cref="Check"/> is rejected with <see cref="RunRejected"/> and no run is created.</summary>
     /// <returns>The run, or null when the specification was rejected.</returns>
     public async Task<RunRecord?> SubmitAsync(Guid runId, RunSpec spec, CancellationToken cancellationToken = default)
     {
-        if (spec.Validate() is { Count: > 0 } errors)
+        if (Check(spec) is { Count: > 0 } errors)
         {
             logger.LogWarning("Run {RunId} rejected: {Errors}", runId, ValidationErrors.Describe(errors));
             runs.Enqueue([OutboxMessage.Of(new RunRejected(runId, errors), runId)]);

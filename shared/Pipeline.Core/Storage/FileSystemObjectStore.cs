@@ -73,6 +73,9 @@ public sealed class FileSystemObjectStore : IObjectStore
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
         Task.FromResult(File.Exists(PathOf(key)));
 
+    public Task<long> SizeAsync(string key, CancellationToken cancellationToken = default) =>
+        new FileInfo(PathOf(key)) is { Exists: true } file ? Task.FromResult(file.Length) : throw new ObjectNotFoundException(key);
+
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // A prefix need not end at a folder boundary ("runs/ab" matches "runs/abc/x"), so list from its folder.

@@ -28,6 +28,20 @@ public interface IObjectStore
 
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>The object's length in bytes. This default reads the object when its stream cannot tell; stores that keep sizes override it.</summary>
+    /// <exception cref="ObjectNotFoundException">No object has that key.</exception>
+    async Task<long> SizeAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await using var stream = await OpenReadAsync(key, cancellationToken);
+        if (stream.CanSeek)
+            return stream.Length;
+        var length = 0L;
+        var buffer = new byte[1 << 16];
+        for (int read; (read = await stream.ReadAsync(buffer, cancellationToken)) > 0;)
+            length += read;
+        return length;
+    }
+
     /// <summary>Keys that start with <paramref name="prefix"/>, in ordinal order.</summary>
     IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default);
 

@@ -155,6 +155,23 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<long> SizeAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        await EnsureBucketAsync(cancellationToken).ConfigureAwait(false);
+        return await _calls.RunAsync("size", key, async token =>
+        {
+            try
+            {
+                return (await _minio.StatObjectAsync(new StatObjectArgs().WithBucket(Bucket).WithObject(key), token).ConfigureAwait(false)).Size;
+            }
+            catch (S3ResponseException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new ObjectNotFoundException(key);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prefix);

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Pipeline.Contracts;
 using Pipeline.Datasets;
+using Pipeline.Orchestrator.Api.Security;
 using Pipeline.Storage;
 
 namespace Pipeline.Tests.Orchestration;
@@ -97,6 +98,77 @@ public sealed class DatasetsApiTests : IDisposable
         Assert.Equal($"store:weights/{Convert.ToHexStringLower(SHA256.HashData(weights))}.pth", reference);
         Assert.Equal(reference, (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("weights").GetString());
         Assert.Equal(weights, await _api.Store.GetBytesAsync(WeightsReference.StoreKey(reference)!));
+    }
+
+    [Fact]
+    public async Task Datasets_are_listed_with_their_sizes_and_only_an_admin_deletes_one_with_all_its_files()
+    {
+        using (var pets = Tar(("cats/a.png", [1, 2, 3]), ("dogs/b.png", [4, 5])))
+            await Upload("pets", pets);
+        using (var birds = Tar(("owls/a.png", [1]), ("crows/b.png", [2]), ("crows/c.png", [3])))
+            await Upload("birds", birds);
+        using var reader = _api.ClientWith(OrchestratorApi.Keys[ApiRoles.Read]);
+
+        var listed = await reader.GetFromJsonAsync<JsonElement>("/datasets");
+        var byReader = await reader.DeleteAsync("/datasets/pets");
+        var deleted = await _api.Client.DeleteAsync("/datasets/pets");
+        var again = await _api.Client.DeleteAsync("/datasets/pets");
+        var invalid = await _api.Client.DeleteAsync("/datasets/Bad%20Name");
+
+        Assert.Equal(["birds:2:3:3", "pets:2:2:5"], listed.EnumerateArray().Select(d =>
+            $"{d.GetProperty("name").GetString()}:{d.GetProperty("classes").GetInt32()}:{d.GetProperty("files").GetInt32()}:{d.GetProperty("bytes").GetInt64()}"));
+        Assert.Equal(HttpStatusCode.Forbidden, byReader.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Empty(await _api.Store.ListAsync("datasets/pets/").ToListAsync());
+        Assert.NotEmpty(await _api.Store.ListAsync("datasets/birds/").ToListAsync());
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.True((await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("name", out _));
+    }
+
+    [Fact]
+    public async Task Weights_are_listed_by_content_hash_and_only_an_admin_deletes_them()
+    {
+        byte[] content = [9, 8, 7, 6];
+        var name = Convert.ToHexStringLower(SHA256.HashData(content));
+        await _api.Client.PostAsync("/weights", new ByteArrayContent(content));
+        using var reader = _api.ClientWith(OrchestratorApi.Keys[ApiRoles.Read]);
+
+        var listed = await reader.GetFromJsonAsync<JsonElement>("/weights");
+        var byReader = await reader.DeleteAsync($"/weights/{name}");
+        var deleted = await _api.Client.DeleteAsync($"/weights/{name}");
+        var again = await _api.Client.DeleteAsync($"/weights/{name}");
+        var invalid = await _api.Client.DeleteAsync("/weights/UPPER");
+
+        var only = Assert.Single(listed.EnumerateArray());
+        Assert.Equal((name, $"store:weights/{name}.pth", 4L),
+            (only.GetProperty("name").GetString(), only.GetProperty("weights").GetString(), only.GetProperty("bytes").GetInt64()));
+        Assert.Equal(HttpStatusCode.Forbidden, byReader.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.False(await _api.Store.ExistsAsync($"weights/{name}.pth"));
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.True((await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("name", out _));
+    }
+
+    [Fact]
+    public async Task A_dataset_or_weights_file_that_a_live_run_uses_is_not_deleted()
+    {
+        using (var pets = Tar(("cats/a.png", [1]), ("dogs/b.png", [2])))
+            await Upload("pets", pets);
+        var weights = (await (await _api.Client.PostAsync("/weights", new ByteArrayContent([1, 2, 3]))).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("weights").GetString()!;
+        // No stage runs in this host: the run stays live, preparing its dataset.
+        var submitted = await _api.Client.PostAsJsonAsync("/runs", new { dataset = "pets", training = new { backbone = "resnet18", weights } });
+
+        var dataset = await _api.Client.DeleteAsync("/datasets/pets");
+        var weightsFile = await _api.Client.DeleteAsync($"/weights/{ObjectKeys.WeightsName(WeightsReference.StoreKey(weights)!)}");
+
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, dataset.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, weightsFile.StatusCode);
+        Assert.True(await _api.Store.ExistsAsync(ObjectKeys.DatasetFile("pets", "cats/a.png")));
+        Assert.True(await _api.Store.ExistsAsync(WeightsReference.StoreKey(weights)!));
     }
 
     private Task<HttpResponseMessage> Upload(string name, Stream tar)

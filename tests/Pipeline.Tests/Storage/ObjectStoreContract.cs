@@ -72,6 +72,17 @@ public abstract class ObjectStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Size_is_the_object_s_length_and_a_missing_object_is_ObjectNotFound()
+    {
+        await Store.PutBytesAsync("sized/seven.bin", [1, 2, 3, 4, 5, 6, 7]);
+        await Store.PutBytesAsync("sized/empty.bin", []);
+
+        Assert.Equal(7, await Store.SizeAsync("sized/seven.bin"));
+        Assert.Equal(0, await Store.SizeAsync("sized/empty.bin"));
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.SizeAsync("sized/missing.bin"));
+    }
+
+    [Fact]
     public async Task Exists_follows_put_and_delete()
     {
         Assert.False(await Store.ExistsAsync("k/v"));

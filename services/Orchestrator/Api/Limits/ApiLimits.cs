@@ -3,7 +3,7 @@ using Pipeline.Contracts;
 namespace Pipeline.Orchestrator.Api.Limits;
 
 /// <summary>
-/// <c>Pipeline:Api:Limits</c>: what one request may ask of a shared service. The defaults are the specification's own
+/// <c>Pipeline:Api:Limits</c>: what one request (or <see cref="SubmitRun"/> message) may ask of a shared service. The defaults are the specification's own
 /// bounds; an operator lowers them so that no submission holds the trainers for days.
 /// </summary>
 public sealed class ApiLimits

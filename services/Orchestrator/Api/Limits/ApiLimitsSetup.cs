@@ -12,7 +12,7 @@ public static class ApiLimitsSetup
 {
     public static IHostApplicationBuilder AddApiLimits(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<ApiLimits>(builder.Configuration.GetSection(ApiLimits.Section));
+        // ApiLimits itself is bound by the orchestrator stage, whose coordinator judges every submission by it.
         var rate = builder.Configuration.GetSection(ApiRateLimit.Section).Get<ApiRateLimit>() ?? new ApiRateLimit();
         if (rate.PermitsPerMinute < 1 || rate.Burst < 1)
             throw new PipelineException($"{ApiRateLimit.Section}: PermitsPerMinute and Burst must be at least 1 (got {rate.PermitsPerMinute} and {rate.Burst}).");
