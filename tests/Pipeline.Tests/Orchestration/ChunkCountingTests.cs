@@ -80,6 +80,8 @@ public sealed class ChunkCountingTests() : ConsumerHarness<RunEventsConsumer>((s
         var run = Runs.Find(runId)!;
         Assert.Equal("preprocess: This preprocessor's limits differ from those dataset f00d was planned with", run.Error);
         Assert.Empty(run.Chunks!.Done);
+        // RunCompleted leaves through the outbox, after the state change is stored.
+        await Poll.UntilAsync(() => Harness.Published.Select<RunCompleted>().Any(), "the run's completion to be published");
         var completed = Assert.Single(Harness.Published.Select<RunCompleted>()).Context.Message;
         Assert.Equal((RunState.Failed, run.Error), (completed.State, completed.Error));
     }
