@@ -233,7 +233,8 @@ public sealed class RunCommandTests(FashionMnistFixture data)
             {
                 Directory.CreateDirectory(Path.Combine(dataDir, name));
                 for (var i = 0; i < 6; i++)
-                    File.WriteAllText(Path.Combine(dataDir, name, $"{i}.jpg"), "not really a JPEG");
+                    // Each file different: identical files under two classes would be refused as label conflicts before any decode.
+                    File.WriteAllText(Path.Combine(dataDir, name, $"{i}.jpg"), $"not really a JPEG: {name} {i}");
             }
 
         var result = await PipelineCli.RunAsync(Timeout, "run", dataDir, "--backbone", "mlnet-resnet18", "--store", data.NewStore(), "--json");
