@@ -35,14 +35,7 @@ public sealed partial class ChunkedPreprocessingTests(ClusterFixture cluster)
             var counted = ChunkCount().Matches(await File.ReadAllTextAsync(cluster.Process("orchestrator").Log))
                 .Where(m => m.Groups["run"].Value == runId).Select(m => int.Parse(m.Groups["chunk"].Value, CultureInfo.InvariantCulture)).ToList();
             Assert.Equal(Enumerable.Range(0, 8), counted.Order());
-            // The orchestrator journals an event after the state change it brings, so the entry may trail the state seen above.
-            var journaled = await ClusterRuns.JournalAsync(cluster, runId, "DatasetPrepared");
-            for (var wait = 0; journaled.Count == 0 && wait < 150; wait++)
-            {
-                await Task.Delay(200);
-                journaled = await ClusterRuns.JournalAsync(cluster, runId, "DatasetPrepared");
-            }
-            var prepared = Assert.Single(journaled);
+            var prepared = await ClusterRuns.JournalEntryAsync(cluster, runId, "DatasetPrepared");
             var images = new[] { "trainImages", "validationImages", "testImages", "quarantined" }.Sum(count => prepared.GetProperty(count).GetInt32());
             Assert.Equal(10 * ClusterFixture.ImagesPerClass, images);
         }

@@ -44,6 +44,21 @@ public static class ClusterRuns
         return page.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == type).Select(e => e.GetProperty("data").Clone()).ToList();
     }
 
+    /// <summary>
+    /// The body of the run's one journal entry of <paramref name="type"/>, waiting up to 30 s for it: the orchestrator
+    /// journals an event after applying it, so the entry can trail the state change a test saw first.
+    /// </summary>
+    public static async Task<JsonElement> JournalEntryAsync(ClusterFixture cluster, string runId, string type)
+    {
+        var journaled = await JournalAsync(cluster, runId, type);
+        for (var wait = 0; journaled.Count == 0 && wait < 150; wait++)
+        {
+            await Task.Delay(200);
+            journaled = await JournalAsync(cluster, runId, type);
+        }
+        return Assert.Single(journaled);
+    }
+
     /// <summary>Polls the run until <paramref name="done"/> says so (by default: a final state).</summary>
     public static async Task<JsonElement> WaitAsync(ClusterFixture cluster, string runId, TimeSpan timeout, Func<JsonElement, bool>? done = null)
     {
